@@ -1,0 +1,95 @@
+"""The one place that decides what a user may see.
+
+A scope is a set of division-code prefixes. Every scoped queryset filters its division
+column with ``LIKE 'prefix%'`` for each prefix; a user with no prefixes sees nothing
+(deny by default). Two purposes exist: ``data`` (units, workers, reports, later clients) and
+``accounts`` (whose accounts a user may manage).
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from .models import ADMINISTRATOR_ROLES, Role
+
+DATA = "data"
+ACCOUNTS = "accounts"
+
+ACCOUNT_MANAGER_ROLES = {Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN}
+
+
+def _grants(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cache = getattr(user, "_shegong_grants", None)
+    if cache is None:
+        cache = list(user.grants.select_related("unit", "agency"))
+        user._shegong_grants = cache
+    return cache
+
+
+def user_roles(user) -> set[str]:
+    return {g.role for g in _grants(user)}
+
+
+def scope_prefixes(user, purpose: str = DATA) -> tuple[str, ...]:
+    """Division-code prefixes this user may see for ``purpose``; empty means nothing."""
+    prefixes: set[str] = set()
+    for grant in _grants(user):
+        if purpose == DATA:
+            if grant.role in ADMINISTRATOR_ROLES:
+                continue
+            if grant.role == Role.AGENCY_STAFF and grant.agency_id:
+                # Until purchased projects exist, an agency covers the units it operates.
+                prefixes.update(grant.agency.units.live().values_list("division_id", flat=True))
+            elif grant.unit_id and grant.role in {
+                Role.DISTRICT_ADMIN,
+                Role.STATION_STAFF,
+                Role.ROOM_WORKER,
+            }:
+                prefixes.add(grant.unit.division_id)
+        elif purpose == ACCOUNTS and grant.role in ACCOUNT_MANAGER_ROLES and grant.unit_id:
+            prefixes.add(grant.unit.division_id)
+    # Drop prefixes already covered by a shorter one.
+    ordered = sorted(prefixes, key=len)
+    kept: list[str] = []
+    for p in ordered:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return tuple(kept)
+
+
+def scope_q(prefixes, field: str) -> Q:
+    if not prefixes:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes))
+
+
+def filter_by_scope(queryset, user, field: str, purpose: str = DATA):
+    return queryset.filter(scope_q(scope_prefixes(user, purpose), field))
+
+
+def in_scope(user, division_code: str, purpose: str = DATA) -> bool:
+    return any(division_code.startswith(p) for p in scope_prefixes(user, purpose))
+
+
+def has_role(user, *roles) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def can_manage_accounts(user) -> bool:
+    return has_role(user, *ACCOUNT_MANAGER_ROLES)
+
+
+def can_edit_network(user) -> bool:
+    """Units are registered and moved through their lifecycle by the district."""
+    return has_role(user, Role.DISTRICT_ADMIN)
+
+
+def can_edit_workers(user) -> bool:
+    return has_role(user, Role.DISTRICT_ADMIN, Role.STATION_STAFF)
+
+
+def can_view_audit(user) -> bool:
+    return has_role(user, Role.AUDIT_ADMIN, Role.DISTRICT_ADMIN)

@@ -1,0 +1,223 @@
+"""Synthetic demo data for Yubei: a realistic network where some towns are behind.
+
+Deterministic (fixed random seed) and idempotent: a second run changes nothing. Every
+record goes through the same services the pages use, so the demo obeys every rule.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+
+from shegong.access import services as access_services
+from shegong.access.models import Role, User
+from shegong.divisions.models import Division, Level
+from shegong.network import services as network_services
+from shegong.network.models import Agency, Facility, OperatingMode, Unit, UnitKind
+from shegong.people import services as people_services
+from shegong.people.models import CertificateTier, Employment, WorkerRole
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文斌宇浩凯婷雪琳晨欣怡颖佳琪梓涵子轩浩然宇航雨桐思远俊杰嘉怡一诺"
+
+AGENCIES = [
+    ("重庆市渝北区启航社会工作服务中心", "525001125000000001"),
+    ("重庆市渝北区同心社会工作服务中心", "525001125000000002"),
+    ("重庆市渝北区仁和社会工作服务中心", "525001125000000003"),
+    ("重庆市渝北区晨光社会工作服务中心", "525001125000000004"),
+    ("重庆市渝北区悦心社会工作服务中心", "525001125000000005"),
+]
+
+DEMO_ACCOUNTS = [
+    # username, display name, role, unit picker
+    ("sysadmin", "系统管理员", Role.SYSTEM_ADMIN, "center"),
+    ("secadmin", "安全管理员", Role.SECURITY_ADMIN, "center"),
+    ("auditor", "审计管理员", Role.AUDIT_ADMIN, "center"),
+    ("station", "镇街社工站演示账号", Role.STATION_STAFF, "station"),
+    ("room", "村社区社工室演示账号", Role.ROOM_WORKER, "room"),
+]
+
+
+class Names:
+    def __init__(self, rng):
+        self.rng = rng
+
+    def person(self):
+        given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice([1, 2, 2])))
+        return self.rng.choice(SURNAMES) + given
+
+
+def _date(rng, start: datetime.date, end: datetime.date) -> datetime.date:
+    return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
+
+
+@transaction.atomic
+def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> dict:
+    """Create the centre, stations, rooms, workers and demo accounts for one district.
+    Returns the demo accounts created, ``{}`` when the district is already seeded."""
+    district = Division.objects.get(code=district_code)
+    if Unit.objects.filter(division=district).exists():
+        return {}
+    rng = random.Random(int(district_code))
+    names = Names(rng)
+    agencies = [
+        Agency.objects.get_or_create(name=name, defaults={"credit_code": code})[0]
+        for name, code in AGENCIES
+    ]
+    center = network_services.unit_create(
+        actor=None, kind=UnitKind.CENTER, division=district,
+        name=f"{district.name}社会工作指导中心", planned_on=datetime.date(2021, 1, 10),
+        established_on=datetime.date(2021, 3, 1), operating_on=datetime.date(2021, 6, 1),
+        operating_mode=OperatingMode.CONTRACTED, agency=agencies[0],
+        address=f"重庆市{district.name}民政局社会组织孵化基地", phone="023-67800000",
+        opening_hours="周一至周五 9:00-17:00", floor_area=320,
+        has_casework_room=True, has_group_room=True,
+        shared_facilities=[Facility.INCUBATION_BASE],
+    )
+    director = _worker(names, district, [WorkerRole.SOCIAL_WORKER], "区民政局", rng, cert=True)
+    network_services.unit_update(unit=center, actor=None, head=director)
+
+    towns = list(Division.objects.filter(parent=district, level=Level.TOWN).order_by("code"))
+    # A few towns lag: late stations, missing rooms, not yet operating, unstaffed.
+    late_towns = set(rng.sample(range(len(towns)), k=min(4, len(towns))))
+    stalled_towns = set(rng.sample(range(len(towns)), k=min(3, len(towns))))
+    unstaffed_towns = set(rng.sample(range(len(towns)), k=min(3, len(towns))))
+    today = datetime.date.today()
+    station_facilities = [
+        Facility.PUBLIC_SERVICE_CENTER, Facility.VERIFICATION_POST, Facility.ELDERLY_CARE_CENTER,
+        Facility.CIVILISATION_INSTITUTE, Facility.PSYCHOLOGY_STATION,
+        Facility.GOVERNANCE_CENTER, Facility.CIVIL_AFFAIRS_OFFICE,
+    ]
+    room_facilities = [
+        Facility.CHILDREN_HOME, Facility.MARRIAGE_COUNSELLING, Facility.CIVILISATION_STATION,
+        Facility.ELDERLY_CARE_POINT, Facility.CONVENIENCE_CENTER,
+    ]
+    for index, town in enumerate(towns):
+        late = index in late_towns
+        stalled = index in stalled_towns
+        agency = rng.choice(agencies) if rng.random() < 0.8 else None
+        established = _date(
+            rng,
+            datetime.date(2022, 2, 1) if late else datetime.date(2021, 6, 1),
+            datetime.date(2022, 9, 30) if late else datetime.date(2021, 12, 20),
+        )
+        operating = None if stalled else _date(
+            rng, established + datetime.timedelta(days=30),
+            datetime.date(2024, 6, 30) if late else datetime.date(2023, 10, 31),
+        )
+        head = _worker(names, town, [WorkerRole.COMMUNITY_WORKER], f"{town.name}民社办", rng)
+        station = network_services.unit_create(
+            actor=None, kind=UnitKind.STATION, division=town,
+            name=f"{town.name}社会工作站", planned_on=datetime.date(2021, 5, 1),
+            established_on=established, operating_on=operating,
+            operating_mode=OperatingMode.CONTRACTED if agency else OperatingMode.SELF_RUN,
+            agency=agency, head=head,
+            address=f"重庆市{district.name}{town.name}便民服务中心二楼",
+            phone=f"023-6{rng.randint(1000000, 9999999)}",
+            opening_hours="周一至周五 9:00-12:00，14:00-17:30",
+            floor_area=rng.choice([60, 80, 120, 150, 200]),
+            has_casework_room=rng.random() < 0.7, has_group_room=rng.random() < 0.6,
+            shared_facilities=rng.sample(station_facilities, k=rng.randint(1, 3)),
+        )
+        people_services.assignment_add(
+            worker=head, unit=station, start_on=established, actor=None, note="站长"
+        )
+        if index not in unstaffed_towns:
+            for _ in range(rng.randint(1, 3)):
+                employer = agency.name if agency else f"{town.name}人民政府"
+                worker = _worker(
+                    names, town, [WorkerRole.SOCIAL_WORKER], employer, rng,
+                    agency=agency, cert=rng.random() < 0.8,
+                )
+                people_services.assignment_add(
+                    worker=worker, unit=station, actor=None,
+                    start_on=_date(rng, established, min(today, established + datetime.timedelta(days=200))),
+                )
+        for extra_role in (WorkerRole.VERIFICATION_OFFICER, WorkerRole.ELDERLY_CARE_ADVISOR):
+            worker = _worker(names, town, [extra_role], f"{town.name}人民政府", rng)
+            people_services.assignment_add(
+                worker=worker, unit=station, start_on=established, actor=None
+            )
+        villages = list(Division.objects.filter(parent=town, level=Level.VILLAGE).order_by("code"))
+        for vindex, village in enumerate(villages):
+            missing = late and vindex % 5 == 4
+            if missing:
+                continue
+            room_est = _date(
+                rng, established,
+                datetime.date(2022, 12, 31) if (late and vindex % 3 == 0) else max(established, datetime.date(2021, 12, 31)),
+            )
+            room_op = None
+            if operating and not (stalled and vindex % 2):
+                room_op = _date(rng, max(room_est, operating), min(today, max(room_est, operating) + datetime.timedelta(days=300)))
+            room = network_services.unit_create(
+                actor=None, kind=UnitKind.ROOM, division=village,
+                name=f"{village.name.removesuffix('居民委员会').removesuffix('村民委员会')}社会工作室",
+                established_on=room_est, operating_on=room_op,
+                operating_mode=OperatingMode.SELF_RUN,
+                address=f"{town.name}{village.name.removesuffix('居民委员会').removesuffix('村民委员会')}党群服务中心",
+                opening_hours="周一至周五 9:00-17:00",
+                floor_area=rng.choice([20, 30, 40, 60]),
+                has_casework_room=rng.random() < 0.3,
+                shared_facilities=rng.sample(room_facilities, k=rng.randint(1, 3)),
+            )
+            for wi in range(rng.randint(1, 2)):
+                role = rng.choice(
+                    [WorkerRole.COMMUNITY_WORKER, WorkerRole.GRID_WORKER, WorkerRole.MEDIATOR]
+                )
+                certified = rng.random() < (0.35 if index in unstaffed_towns else 0.75) and wi == 0
+                worker = _worker(
+                    names, village, [role], village.name, rng, cert=certified,
+                    employment=Employment.PART_TIME if role == WorkerRole.MEDIATOR else Employment.FULL_TIME,
+                )
+                people_services.assignment_add(
+                    worker=worker, unit=room, start_on=room_est, actor=None
+                )
+
+    admin = User.objects.filter(username="admin").first()
+    accounts = {}
+    if admin is None:
+        admin, _pw = access_services.user_create(
+            actor=None, username="admin", display_name="区民政局管理员", division=district,
+            password=password,
+        )
+        admin.is_staff = admin.is_superuser = True
+        admin.save(update_fields=["is_staff", "is_superuser"])
+    access_services.grant_add(user=admin, role=Role.DISTRICT_ADMIN, unit=center, actor=None)
+    accounts["admin"] = str(Role.DISTRICT_ADMIN.label)
+    first_station = Unit.objects.filter(kind=UnitKind.STATION, division__parent=district).order_by("division_id").first()
+    first_room = Unit.objects.filter(kind=UnitKind.ROOM, division__code__startswith=first_station.division_id).order_by("division_id").first()
+    pick = {"center": center, "station": first_station, "room": first_room}
+    for username, display, role, unit_kind in DEMO_ACCOUNTS:
+        if User.objects.filter(username=username).exists():
+            continue
+        unit = pick[unit_kind]
+        user, _pw = access_services.user_create(
+            actor=None, username=username, display_name=display, division=unit.division,
+            password=password,
+        )
+        access_services.grant_add(user=user, role=role, unit=unit, actor=None)
+        accounts[username] = f"{role.label} · {unit.name}"
+    return accounts
+
+
+_cert_counter = [0]
+
+
+def _worker(names, division, roles, employer, rng, *, agency=None, cert=False,
+            employment=Employment.FULL_TIME):
+    worker = people_services.worker_create(
+        actor=None, name=names.person(), gender=rng.choice("MF"), division=division,
+        roles=roles, employment=employment, employer_agency=agency,
+        employer_name="" if agency else employer,
+    )
+    if cert:
+        _cert_counter[0] += 1
+        tier = rng.choices(
+            [CertificateTier.WORKER, CertificateTier.ASSISTANT, CertificateTier.INTERMEDIATE,
+             CertificateTier.SENIOR], weights=[3, 5, 2, 0.3])[0]
+        people_services.certificate_add(
+            worker=worker, tier=tier, number=f"CQ{division.code[:6]}{_cert_counter[0]:06d}",
+            year=rng.randint(2015, 2021), actor=None,
+        )
+    return worker

@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    """Levels of the statistical division code, by the length of the code."""
+
+    PROVINCE = 2, _("province")
+    CITY = 4, _("city")
+    DISTRICT = 6, _("district")
+    TOWN = 9, _("town / street")
+    VILLAGE = 12, _("village / community")
+
+
+class Division(models.Model):
+    """An administrative division keyed on its prefix-nested statistical code.
+
+    The code is the primary key, so every ``division_id`` column elsewhere holds the code
+    itself and scoping is a plain ``LIKE 'prefix%'`` on that column.
+    """
+
+    code = models.CharField(_("code"), max_length=12, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def town_code(self) -> str | None:
+        return self.code[:9] if self.level >= Level.TOWN else None

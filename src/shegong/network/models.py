@@ -1,0 +1,191 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shegong.common.models import ScopedQuerySet
+
+
+class Agency(models.Model):
+    """A professional social work service agency (contractor). Minimal until the projects
+    issue adds credit-code validation and project history."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self):
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    CENTER = "center", _("guidance centre")
+    STATION = "station", _("social work station")
+    ROOM = "room", _("social work room")
+
+
+class UnitStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ESTABLISHED = "established", _("established")
+    OPERATING = "operating", _("operating")
+    DEMONSTRATION = "demonstration", _("demonstration")
+    CLOSED = "closed", _("closed")
+
+
+# The forward lifecycle; "closed" may follow any step.
+LIFECYCLE = [
+    UnitStatus.PLANNED,
+    UnitStatus.ESTABLISHED,
+    UnitStatus.OPERATING,
+    UnitStatus.DEMONSTRATION,
+]
+STATUS_DATE_FIELD = {
+    UnitStatus.PLANNED: "planned_on",
+    UnitStatus.ESTABLISHED: "established_on",
+    UnitStatus.OPERATING: "operating_on",
+    UnitStatus.DEMONSTRATION: "demonstration_on",
+    UnitStatus.CLOSED: "closed_on",
+}
+
+
+class OperatingMode(models.TextChoices):
+    CONTRACTED = "contracted", _("contracted agency")
+    SELF_RUN = "self_run", _("self-run")
+
+
+class Facility(models.TextChoices):
+    """Facilities a unit shares its venue with (R2.2, R2.6, R2.9)."""
+
+    INCUBATION_BASE = "incubation_base", _("social organisation incubation base")
+    BUREAU_OFFICE = "bureau_office", _("civil-affairs bureau office")
+    PUBLIC_SERVICE_CENTER = "public_service_center", _("public service centre")
+    VERIFICATION_POST = "verification_post", _("assistance verification post")
+    ELDERLY_CARE_CENTER = "elderly_care_center", _("elderly-care service centre")
+    CIVILISATION_INSTITUTE = "civilisation_institute", _("civilisation-practice institute")
+    PSYCHOLOGY_STATION = "psychology_station", _("social psychology service station")
+    GOVERNANCE_CENTER = "governance_center", _("comprehensive-governance centre")
+    CIVIL_AFFAIRS_OFFICE = "civil_affairs_office", _("town civil-affairs office")
+    CHILDREN_HOME = "children_home", _("children's home")
+    MARRIAGE_COUNSELLING = "marriage_counselling", _("marriage counselling room")
+    CIVILISATION_STATION = "civilisation_station", _("civilisation-practice station")
+    ELDERLY_CARE_POINT = "elderly_care_point", _("elderly-care point")
+    CONVENIENCE_CENTER = "convenience_center", _("convenience service centre")
+
+
+# Which division level each kind of unit sits on.
+KIND_LEVEL = {UnitKind.CENTER: 6, UnitKind.STATION: 9, UnitKind.ROOM: 12}
+
+
+class UnitQuerySet(ScopedQuerySet):
+    def live(self):
+        return self.filter(closed_on__isnull=True)
+
+    def established_on_date(self, day):
+        return self.filter(established_on__lte=day).exclude(closed_on__lte=day)
+
+    def operating_on_date(self, day):
+        return self.filter(operating_on__lte=day).exclude(closed_on__lte=day)
+
+
+class Unit(models.Model):
+    """A service point of the three-level system: the centre, a station or a room."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="units",
+        verbose_name=_("division"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    status = models.CharField(
+        _("status"), max_length=16, choices=UnitStatus.choices, default=UnitStatus.PLANNED
+    )
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    operating_on = models.DateField(_("operating since"), null=True, blank=True)
+    demonstration_on = models.DateField(_("demonstration since"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    operating_mode = models.CharField(
+        _("operating mode"), max_length=16, choices=OperatingMode.choices,
+        default=OperatingMode.SELF_RUN,
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="units",
+        verbose_name=_("operating agency"),
+    )
+    head = models.ForeignKey(
+        "people.Worker", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="headed_units", verbose_name=_("head"),
+    )
+    deputy_head = models.ForeignKey(
+        "people.Worker", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="deputy_headed_units", verbose_name=_("deputy head"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
+    floor_area = models.DecimalField(
+        _("floor area (m²)"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    has_casework_room = models.BooleanField(_("casework consultation room"), default=False)
+    has_group_room = models.BooleanField(_("group activity room"), default=False)
+    shared_facilities = models.JSONField(_("shares venue with"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["division_id"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division"],
+                condition=models.Q(closed_on__isnull=True),
+                name="one_live_unit_per_division",
+                violation_error_message=_("This division already has a live unit."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "division"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("network:unit-detail", args=[self.pk])
+
+    def shared_facility_labels(self):
+        labels = dict(Facility.choices)
+        return [labels.get(code, code) for code in self.shared_facilities]
+
+
+class UnitStatusChange(models.Model):
+    """One dated step of a unit's lifecycle, kept as its history."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("unit")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=UnitStatus.choices)
+    effective_on = models.DateField(_("effective on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_on", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.unit} {self.status} {self.effective_on}"

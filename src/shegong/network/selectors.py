@@ -1,0 +1,43 @@
+"""Reads of the service network, always through the user's scope."""
+
+from django.db.models import Count, Q
+
+from .models import Agency, Unit
+
+
+def units_for(user):
+    return Unit.objects.visible_to(user).select_related("division", "agency", "head")
+
+
+def unit_get(user, pk) -> Unit:
+    """The unit if the user may see it; a missing and an out-of-scope unit both 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(units_for(user), pk=pk)
+
+
+def unit_search(user, *, q="", kind="", status="", town=""):
+    qs = units_for(user)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(division__name__icontains=q) | Q(division_id=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if town:
+        qs = qs.filter(division__code__startswith=town)
+    return qs
+
+
+def unit_counts(user) -> dict:
+    return units_for(user).live().aggregate(
+        centers=Count("id", filter=Q(kind="center")),
+        stations=Count("id", filter=Q(kind="station")),
+        rooms=Count("id", filter=Q(kind="room")),
+        operating=Count("id", filter=Q(operating_on__isnull=False)),
+    )
+
+
+def agencies_for(user):
+    # Agencies are public registration data; anyone with a data scope may pick one.
+    return Agency.objects.all()

@@ -1,0 +1,135 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shegong.common.models import ScopedQuerySet
+
+
+class WorkerRole(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("social worker")
+    COMMUNITY_WORKER = "community_worker", _("community worker")
+    MEDIATOR = "mediator", _("people's mediator")
+    GRID_WORKER = "grid_worker", _("grid worker")
+    VERIFICATION_OFFICER = "verification_officer", _("verification officer")
+    ELDERLY_CARE_ADVISOR = "elderly_care_advisor", _("elderly-care advisor")
+    CHILD_SUPERVISOR = "child_supervisor", _("child supervisor")
+    AGENCY_STAFF = "agency_staff", _("agency staff")
+
+
+class Employment(models.TextChoices):
+    FULL_TIME = "full_time", _("full-time")
+    PART_TIME = "part_time", _("part-time")
+
+
+class CertificateTier(models.TextChoices):
+    WORKER = "worker", _("social work practitioner (社会工作员)")
+    ASSISTANT = "assistant", _("assistant social worker (助理社会工作师)")
+    INTERMEDIATE = "intermediate", _("social worker (社会工作师)")
+    SENIOR = "senior", _("senior social worker (高级社会工作师)")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class WorkerQuerySet(ScopedQuerySet):
+    pass
+
+
+class Worker(models.Model):
+    """A person who works in the system. Scoped by the division they belong to."""
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="workers",
+        verbose_name=_("division"),
+    )
+    roles = models.JSONField(_("roles"), default=list)
+    employment = models.CharField(
+        _("employment"), max_length=16, choices=Employment.choices, default=Employment.FULL_TIME
+    )
+    employer_agency = models.ForeignKey(
+        "network.Agency", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="staff", verbose_name=_("employing agency"),
+    )
+    employer_name = models.CharField(_("employer"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = WorkerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["division_id", "name"]
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("people:worker-detail", args=[self.pk])
+
+    def role_labels(self):
+        labels = dict(WorkerRole.choices)
+        return [labels.get(code, code) for code in self.roles]
+
+    @property
+    def employer(self):
+        return self.employer_agency.name if self.employer_agency else self.employer_name
+
+
+class Certificate(models.Model):
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("worker")
+    )
+    tier = models.CharField(_("tier"), max_length=16, choices=CertificateTier.choices)
+    number = models.CharField(_("certificate number"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("year obtained"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "number"], name="unique_certificate_number")
+        ]
+
+    def __str__(self):
+        return f"{self.get_tier_display()} {self.number}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active_on(self, day):
+        return self.filter(start_on__lte=day).exclude(end_on__lt=day)
+
+
+class Assignment(models.Model):
+    """A worker posted to a unit from ``start_on`` to ``end_on`` (inclusive, open if empty)."""
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("worker")
+    )
+    unit = models.ForeignKey(
+        "network.Unit", on_delete=models.PROTECT, related_name="assignments",
+        verbose_name=_("unit"),
+    )
+    start_on = models.DateField(_("start date"))
+    end_on = models.DateField(_("end date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_on"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        indexes = [models.Index(fields=["unit", "start_on"])]
+
+    def __str__(self):
+        return f"{self.worker} → {self.unit}"
