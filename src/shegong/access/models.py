@@ -38,8 +38,12 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("home division"),
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home division"),
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -57,12 +61,20 @@ class RoleGrant(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(
-        "network.Unit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="grants", verbose_name=_("unit"),
+        "network.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("unit"),
     )
     agency = models.ForeignKey(
-        "network.Agency", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="grants", verbose_name=_("agency"),
+        "network.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("agency"),
     )
     history = HistoricalRecords()
 

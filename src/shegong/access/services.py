@@ -27,7 +27,12 @@ def _ensure_account_scope(actor, division_code: str | None, field: str = "divisi
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, display_name: str, division, password: str | None = None,
+    *,
+    actor,
+    username: str,
+    display_name: str,
+    division,
+    password: str | None = None,
     email: str = "",
 ) -> tuple[User, str]:
     """Create an account; returns it with its initial password (generated if not given)."""
@@ -90,8 +95,10 @@ def grant_add(*, user: User, role: str, actor, unit=None, agency=None) -> RoleGr
         raise ValidationError(errors)
     if unit is not None:
         _ensure_account_scope(actor, unit.division_id, field="unit")
-    if actor is not None and role == Role.DISTRICT_ADMIN and not scoping.has_role(
-        actor, Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN
+    if (
+        actor is not None
+        and role == Role.DISTRICT_ADMIN
+        and not scoping.has_role(actor, Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN)
     ):
         raise ValidationError({"role": _("You may not grant this role.")})
     if RoleGrant.objects.filter(user=user, role=role, unit=unit, agency=agency).exists():

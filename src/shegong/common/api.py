@@ -11,14 +11,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, IntegrityError):
-        exc = exceptions.ValidationError({"non_field_errors": [_("This conflicts with an existing record.")]})
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [_("This conflicts with an existing record.")]}
+        )
     return drf_exception_handler(exc, context)
 
 

@@ -65,13 +65,21 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
         for name, code in AGENCIES
     ]
     center = network_services.unit_create(
-        actor=None, kind=UnitKind.CENTER, division=district,
-        name=f"{district.name}社会工作指导中心", planned_on=datetime.date(2021, 1, 10),
-        established_on=datetime.date(2021, 3, 1), operating_on=datetime.date(2021, 6, 1),
-        operating_mode=OperatingMode.CONTRACTED, agency=agencies[0],
-        address=f"重庆市{district.name}民政局社会组织孵化基地", phone="023-67800000",
-        opening_hours="周一至周五 9:00-17:00", floor_area=320,
-        has_casework_room=True, has_group_room=True,
+        actor=None,
+        kind=UnitKind.CENTER,
+        division=district,
+        name=f"{district.name}社会工作指导中心",
+        planned_on=datetime.date(2021, 1, 10),
+        established_on=datetime.date(2021, 3, 1),
+        operating_on=datetime.date(2021, 6, 1),
+        operating_mode=OperatingMode.CONTRACTED,
+        agency=agencies[0],
+        address=f"重庆市{district.name}民政局社会组织孵化基地",
+        phone="023-67800000",
+        opening_hours="周一至周五 9:00-17:00",
+        floor_area=320,
+        has_casework_room=True,
+        has_group_room=True,
         shared_facilities=[Facility.INCUBATION_BASE],
     )
     director = _worker(names, district, [WorkerRole.SOCIAL_WORKER], "区民政局", rng, cert=True)
@@ -84,13 +92,20 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
     unstaffed_towns = set(rng.sample(range(len(towns)), k=min(3, len(towns))))
     today = datetime.date.today()
     station_facilities = [
-        Facility.PUBLIC_SERVICE_CENTER, Facility.VERIFICATION_POST, Facility.ELDERLY_CARE_CENTER,
-        Facility.CIVILISATION_INSTITUTE, Facility.PSYCHOLOGY_STATION,
-        Facility.GOVERNANCE_CENTER, Facility.CIVIL_AFFAIRS_OFFICE,
+        Facility.PUBLIC_SERVICE_CENTER,
+        Facility.VERIFICATION_POST,
+        Facility.ELDERLY_CARE_CENTER,
+        Facility.CIVILISATION_INSTITUTE,
+        Facility.PSYCHOLOGY_STATION,
+        Facility.GOVERNANCE_CENTER,
+        Facility.CIVIL_AFFAIRS_OFFICE,
     ]
     room_facilities = [
-        Facility.CHILDREN_HOME, Facility.MARRIAGE_COUNSELLING, Facility.CIVILISATION_STATION,
-        Facility.ELDERLY_CARE_POINT, Facility.CONVENIENCE_CENTER,
+        Facility.CHILDREN_HOME,
+        Facility.MARRIAGE_COUNSELLING,
+        Facility.CIVILISATION_STATION,
+        Facility.ELDERLY_CARE_POINT,
+        Facility.CONVENIENCE_CENTER,
     ]
     for index, town in enumerate(towns):
         late = index in late_towns
@@ -101,22 +116,33 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
             datetime.date(2022, 2, 1) if late else datetime.date(2021, 6, 1),
             datetime.date(2022, 9, 30) if late else datetime.date(2021, 12, 20),
         )
-        operating = None if stalled else _date(
-            rng, established + datetime.timedelta(days=30),
-            datetime.date(2024, 6, 30) if late else datetime.date(2023, 10, 31),
+        operating = (
+            None
+            if stalled
+            else _date(
+                rng,
+                established + datetime.timedelta(days=30),
+                datetime.date(2024, 6, 30) if late else datetime.date(2023, 10, 31),
+            )
         )
         head = _worker(names, town, [WorkerRole.COMMUNITY_WORKER], f"{town.name}民社办", rng)
         station = network_services.unit_create(
-            actor=None, kind=UnitKind.STATION, division=town,
-            name=f"{town.name}社会工作站", planned_on=datetime.date(2021, 5, 1),
-            established_on=established, operating_on=operating,
+            actor=None,
+            kind=UnitKind.STATION,
+            division=town,
+            name=f"{town.name}社会工作站",
+            planned_on=datetime.date(2021, 5, 1),
+            established_on=established,
+            operating_on=operating,
             operating_mode=OperatingMode.CONTRACTED if agency else OperatingMode.SELF_RUN,
-            agency=agency, head=head,
+            agency=agency,
+            head=head,
             address=f"重庆市{district.name}{town.name}便民服务中心二楼",
             phone=f"023-6{rng.randint(1000000, 9999999)}",
             opening_hours="周一至周五 9:00-12:00，14:00-17:30",
             floor_area=rng.choice([60, 80, 120, 150, 200]),
-            has_casework_room=rng.random() < 0.7, has_group_room=rng.random() < 0.6,
+            has_casework_room=rng.random() < 0.7,
+            has_group_room=rng.random() < 0.6,
             shared_facilities=rng.sample(station_facilities, k=rng.randint(1, 3)),
         )
         people_services.assignment_add(
@@ -126,12 +152,21 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
             for _ in range(rng.randint(1, 3)):
                 employer = agency.name if agency else f"{town.name}人民政府"
                 worker = _worker(
-                    names, town, [WorkerRole.SOCIAL_WORKER], employer, rng,
-                    agency=agency, cert=rng.random() < 0.8,
+                    names,
+                    town,
+                    [WorkerRole.SOCIAL_WORKER],
+                    employer,
+                    rng,
+                    agency=agency,
+                    cert=rng.random() < 0.8,
                 )
                 people_services.assignment_add(
-                    worker=worker, unit=station, actor=None,
-                    start_on=_date(rng, established, min(today, established + datetime.timedelta(days=200))),
+                    worker=worker,
+                    unit=station,
+                    actor=None,
+                    start_on=_date(
+                        rng, established, min(today, established + datetime.timedelta(days=200))
+                    ),
                 )
         for extra_role in (WorkerRole.VERIFICATION_OFFICER, WorkerRole.ELDERLY_CARE_ADVISOR):
             worker = _worker(names, town, [extra_role], f"{town.name}人民政府", rng)
@@ -144,16 +179,26 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
             if missing:
                 continue
             room_est = _date(
-                rng, established,
-                datetime.date(2022, 12, 31) if (late and vindex % 3 == 0) else max(established, datetime.date(2021, 12, 31)),
+                rng,
+                established,
+                datetime.date(2022, 12, 31)
+                if (late and vindex % 3 == 0)
+                else max(established, datetime.date(2021, 12, 31)),
             )
             room_op = None
             if operating and not (stalled and vindex % 2):
-                room_op = _date(rng, max(room_est, operating), min(today, max(room_est, operating) + datetime.timedelta(days=300)))
+                room_op = _date(
+                    rng,
+                    max(room_est, operating),
+                    min(today, max(room_est, operating) + datetime.timedelta(days=300)),
+                )
             room = network_services.unit_create(
-                actor=None, kind=UnitKind.ROOM, division=village,
+                actor=None,
+                kind=UnitKind.ROOM,
+                division=village,
                 name=f"{village.name.removesuffix('居民委员会').removesuffix('村民委员会')}社会工作室",
-                established_on=room_est, operating_on=room_op,
+                established_on=room_est,
+                operating_on=room_op,
                 operating_mode=OperatingMode.SELF_RUN,
                 address=f"{town.name}{village.name.removesuffix('居民委员会').removesuffix('村民委员会')}党群服务中心",
                 opening_hours="周一至周五 9:00-17:00",
@@ -167,8 +212,15 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
                 )
                 certified = rng.random() < (0.35 if index in unstaffed_towns else 0.75) and wi == 0
                 worker = _worker(
-                    names, village, [role], village.name, rng, cert=certified,
-                    employment=Employment.PART_TIME if role == WorkerRole.MEDIATOR else Employment.FULL_TIME,
+                    names,
+                    village,
+                    [role],
+                    village.name,
+                    rng,
+                    cert=certified,
+                    employment=Employment.PART_TIME
+                    if role == WorkerRole.MEDIATOR
+                    else Employment.FULL_TIME,
                 )
                 people_services.assignment_add(
                     worker=worker, unit=room, start_on=room_est, actor=None
@@ -178,22 +230,38 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
     accounts = {}
     if admin is None:
         admin, _pw = access_services.user_create(
-            actor=None, username="admin", display_name="区民政局管理员", division=district,
+            actor=None,
+            username="admin",
+            display_name="区民政局管理员",
+            division=district,
             password=password,
         )
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
     access_services.grant_add(user=admin, role=Role.DISTRICT_ADMIN, unit=center, actor=None)
     accounts["admin"] = str(Role.DISTRICT_ADMIN.label)
-    first_station = Unit.objects.filter(kind=UnitKind.STATION, division__parent=district).order_by("division_id").first()
-    first_room = Unit.objects.filter(kind=UnitKind.ROOM, division__code__startswith=first_station.division_id).order_by("division_id").first()
+    first_station = (
+        Unit.objects.filter(kind=UnitKind.STATION, division__parent=district)
+        .order_by("division_id")
+        .first()
+    )
+    first_room = (
+        Unit.objects.filter(
+            kind=UnitKind.ROOM, division__code__startswith=first_station.division_id
+        )
+        .order_by("division_id")
+        .first()
+    )
     pick = {"center": center, "station": first_station, "room": first_room}
     for username, display, role, unit_kind in DEMO_ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
         unit = pick[unit_kind]
         user, _pw = access_services.user_create(
-            actor=None, username=username, display_name=display, division=unit.division,
+            actor=None,
+            username=username,
+            display_name=display,
+            division=unit.division,
             password=password,
         )
         access_services.grant_add(user=user, role=role, unit=unit, actor=None)
@@ -204,20 +272,43 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
 _cert_counter = [0]
 
 
-def _worker(names, division, roles, employer, rng, *, agency=None, cert=False,
-            employment=Employment.FULL_TIME):
+def _worker(
+    names,
+    division,
+    roles,
+    employer,
+    rng,
+    *,
+    agency=None,
+    cert=False,
+    employment=Employment.FULL_TIME,
+):
     worker = people_services.worker_create(
-        actor=None, name=names.person(), gender=rng.choice("MF"), division=division,
-        roles=roles, employment=employment, employer_agency=agency,
+        actor=None,
+        name=names.person(),
+        gender=rng.choice("MF"),
+        division=division,
+        roles=roles,
+        employment=employment,
+        employer_agency=agency,
         employer_name="" if agency else employer,
     )
     if cert:
         _cert_counter[0] += 1
         tier = rng.choices(
-            [CertificateTier.WORKER, CertificateTier.ASSISTANT, CertificateTier.INTERMEDIATE,
-             CertificateTier.SENIOR], weights=[3, 5, 2, 0.3])[0]
+            [
+                CertificateTier.WORKER,
+                CertificateTier.ASSISTANT,
+                CertificateTier.INTERMEDIATE,
+                CertificateTier.SENIOR,
+            ],
+            weights=[3, 5, 2, 0.3],
+        )[0]
         people_services.certificate_add(
-            worker=worker, tier=tier, number=f"CQ{division.code[:6]}{_cert_counter[0]:06d}",
-            year=rng.randint(2015, 2021), actor=None,
+            worker=worker,
+            tier=tier,
+            number=f"CQ{division.code[:6]}{_cert_counter[0]:06d}",
+            year=rng.randint(2015, 2021),
+            actor=None,
         )
     return worker

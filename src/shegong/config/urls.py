@@ -1,4 +1,21 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from shegong.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shegong.network.urls")),
+    path("", include("shegong.people.urls")),
+    path("", include("shegong.access.urls")),
+    path("", include("shegong.audit.urls")),
+    path("api/v1/", include(("shegong.config.api_urls", "api"))),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = settings.SITE_NAME

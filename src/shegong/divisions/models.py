@@ -23,7 +23,11 @@ class Division(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent"),
     )
     is_active = models.BooleanField(_("active"), default=True)

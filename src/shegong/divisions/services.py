@@ -18,7 +18,12 @@ FILES = [
     ("provinces.csv", Level.PROVINCE, ["code", "name"], None),
     ("cities.csv", Level.CITY, ["code", "name", "provinceCode"], "provinceCode"),
     ("areas.csv", Level.DISTRICT, ["code", "name", "cityCode", "provinceCode"], "cityCode"),
-    ("streets.csv", Level.TOWN, ["code", "name", "areaCode", "provinceCode", "cityCode"], "areaCode"),
+    (
+        "streets.csv",
+        Level.TOWN,
+        ["code", "name", "areaCode", "provinceCode", "cityCode"],
+        "areaCode",
+    ),
     (
         "villages.csv",
         Level.VILLAGE,
@@ -96,7 +101,9 @@ def read_division_files(directory: Path, area_code: str) -> dict[str, tuple[str,
                         )
                     rows[code] = (name, level, parent)
         except (UnicodeDecodeError, csv.Error) as exc:
-            errors.append(_("%(file)s cannot be read: %(error)s") % {"file": filename, "error": exc})
+            errors.append(
+                _("%(file)s cannot be read: %(error)s") % {"file": filename, "error": exc}
+            )
     for code, (_name, _level, parent) in rows.items():
         if parent and parent not in rows:
             errors.append(
@@ -136,11 +143,11 @@ def load_divisions(directory: Path, area_code: str) -> LoadReport:
                 updates.append("is_active")
             if updates:
                 current.save(update_fields=updates)
-    Division.objects.bulk_create(
-        sorted(to_create, key=lambda d: len(d.code)), batch_size=2000
-    )
+    Division.objects.bulk_create(sorted(to_create, key=lambda d: len(d.code)), batch_size=2000)
     # Codes no longer published are deactivated, not deleted: units and workers refer to them.
-    gone = list(under.filter(is_active=True).exclude(code__in=list(rows)).values_list("code", flat=True))
+    gone = list(
+        under.filter(is_active=True).exclude(code__in=list(rows)).values_list("code", flat=True)
+    )
     if gone:
         Division.objects.filter(code__in=gone).update(is_active=False)
         report.removed = gone

@@ -106,8 +106,13 @@ class Row:
 
     def add(self, other: "Row"):
         for name in (
-            "villages", "station_established", "station_operating", "station_social_worker",
-            "rooms_established", "rooms_operating", "rooms_certified",
+            "villages",
+            "station_established",
+            "station_operating",
+            "station_social_worker",
+            "rooms_established",
+            "rooms_operating",
+            "rooms_certified",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -200,9 +205,7 @@ def coverage_report(user, as_of: datetime.date) -> CoverageReport:
         then = _rows_at(user, due) if as_of >= due else rows
         check = checks[key]
         for code, row in rows.items():
-            row.milestones[key] = _milestone_state(
-                check(then[code]), check(row), as_of, due
-            )
+            row.milestones[key] = _milestone_state(check(then[code]), check(row), as_of, due)
         states = [r.milestones[key] for r in rows.values()]
         district_then = all(check(r) for r in then.values()) if then else False
         district_now = all(check(r) for r in rows.values()) if rows else False

@@ -99,7 +99,9 @@ class Unit(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
     division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, related_name="units",
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="units",
         verbose_name=_("division"),
     )
     name = models.CharField(_("name"), max_length=100)
@@ -112,20 +114,34 @@ class Unit(models.Model):
     demonstration_on = models.DateField(_("demonstration since"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     operating_mode = models.CharField(
-        _("operating mode"), max_length=16, choices=OperatingMode.choices,
+        _("operating mode"),
+        max_length=16,
+        choices=OperatingMode.choices,
         default=OperatingMode.SELF_RUN,
     )
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="units",
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
         verbose_name=_("operating agency"),
     )
     head = models.ForeignKey(
-        "people.Worker", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="headed_units", verbose_name=_("head"),
+        "people.Worker",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_units",
+        verbose_name=_("head"),
     )
     deputy_head = models.ForeignKey(
-        "people.Worker", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="deputy_headed_units", verbose_name=_("deputy head"),
+        "people.Worker",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputy_headed_units",
+        verbose_name=_("deputy head"),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -177,8 +193,12 @@ class UnitStatusChange(models.Model):
     effective_on = models.DateField(_("effective on"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

@@ -30,11 +30,15 @@ def unit_search(user, *, q="", kind="", status="", town=""):
 
 
 def unit_counts(user) -> dict:
-    return units_for(user).live().aggregate(
-        centers=Count("id", filter=Q(kind="center")),
-        stations=Count("id", filter=Q(kind="station")),
-        rooms=Count("id", filter=Q(kind="room")),
-        operating=Count("id", filter=Q(operating_on__isnull=False)),
+    return (
+        units_for(user)
+        .live()
+        .aggregate(
+            centers=Count("id", filter=Q(kind="center")),
+            stations=Count("id", filter=Q(kind="station")),
+            rooms=Count("id", filter=Q(kind="room")),
+            operating=Count("id", filter=Q(operating_on__isnull=False)),
+        )
     )
 
 

@@ -21,8 +21,19 @@ from .models import (
 )
 
 UNIT_FIELDS = {
-    "kind", "division", "name", "operating_mode", "agency", "head", "deputy_head", "address",
-    "phone", "opening_hours", "floor_area", "has_casework_room", "has_group_room",
+    "kind",
+    "division",
+    "name",
+    "operating_mode",
+    "agency",
+    "head",
+    "deputy_head",
+    "address",
+    "phone",
+    "opening_hours",
+    "floor_area",
+    "has_casework_room",
+    "has_group_room",
     "shared_facilities",
 }
 EDITABLE_FIELDS = UNIT_FIELDS - {"kind", "division"}
@@ -122,7 +133,10 @@ def unit_create(*, actor, **data) -> Unit:
         day = getattr(unit, STATUS_DATE_FIELD[step])
         if day:
             UnitStatusChange.objects.create(
-                unit=unit, status=step, effective_on=day, recorded_by=_user(actor),
+                unit=unit,
+                status=step,
+                effective_on=day,
+                recorded_by=_user(actor),
                 note=_("registered"),
             )
     return unit
@@ -168,7 +182,11 @@ def unit_transition(
             }
         )
     last = max(
-        (getattr(unit, STATUS_DATE_FIELD[s]) for s in LIFECYCLE if getattr(unit, STATUS_DATE_FIELD[s])),
+        (
+            getattr(unit, STATUS_DATE_FIELD[s])
+            for s in LIFECYCLE
+            if getattr(unit, STATUS_DATE_FIELD[s])
+        ),
         default=None,
     )
     if last and effective_on < last:
@@ -183,7 +201,10 @@ def unit_transition(
     validate_unit(unit)
     save_with_history(unit, actor=actor)
     UnitStatusChange.objects.create(
-        unit=unit, status=to_status, effective_on=effective_on, note=note,
+        unit=unit,
+        status=to_status,
+        effective_on=effective_on,
+        note=note,
         recorded_by=_user(actor),
     )
     return unit

@@ -43,7 +43,9 @@ class Worker(models.Model):
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, related_name="workers",
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="workers",
         verbose_name=_("division"),
     )
     roles = models.JSONField(_("roles"), default=list)
@@ -51,8 +53,12 @@ class Worker(models.Model):
         _("employment"), max_length=16, choices=Employment.choices, default=Employment.FULL_TIME
     )
     employer_agency = models.ForeignKey(
-        "network.Agency", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="staff", verbose_name=_("employing agency"),
+        "network.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("employing agency"),
     )
     employer_name = models.CharField(_("employer"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -115,7 +121,9 @@ class Assignment(models.Model):
         Worker, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("worker")
     )
     unit = models.ForeignKey(
-        "network.Unit", on_delete=models.PROTECT, related_name="assignments",
+        "network.Unit",
+        on_delete=models.PROTECT,
+        related_name="assignments",
         verbose_name=_("unit"),
     )
     start_on = models.DateField(_("start date"))

@@ -12,7 +12,13 @@ from shegong.common.services import ensure_in_scope, save_with_history
 from .models import Assignment, Certificate, Worker, WorkerRole
 
 WORKER_FIELDS = {
-    "name", "gender", "division", "roles", "employment", "employer_agency", "employer_name",
+    "name",
+    "gender",
+    "division",
+    "roles",
+    "employment",
+    "employer_agency",
+    "employer_name",
     "is_active",
 }
 
@@ -76,18 +82,14 @@ def assignment_add(
         raise ValidationError({"unit": _("This unit is closed.")})
     if end_on is not None and end_on < start_on:
         raise ValidationError({"end_on": _("The end date is before the start date.")})
-    overlapping = Assignment.objects.filter(worker=worker, unit=unit).exclude(
-        end_on__lt=start_on
-    )
+    overlapping = Assignment.objects.filter(worker=worker, unit=unit).exclude(end_on__lt=start_on)
     if end_on is not None:
         overlapping = overlapping.filter(start_on__lte=end_on)
     if overlapping.exists():
         raise ValidationError(
             {"start_on": _("The worker is already posted to this unit in that period.")}
         )
-    assignment = Assignment(
-        worker=worker, unit=unit, start_on=start_on, end_on=end_on, note=note
-    )
+    assignment = Assignment(worker=worker, unit=unit, start_on=start_on, end_on=end_on, note=note)
     return save_with_history(assignment, actor=actor)
 
 

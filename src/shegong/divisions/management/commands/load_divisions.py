@@ -23,7 +23,8 @@ class Command(BaseCommand):
             report = load_divisions(Path(dir), area_code)
         except DivisionFileError as exc:
             raise CommandError(
-                "Nothing was loaded; the files have these problems:\n" + "\n".join(exc.errors[:50])
+                "Nothing was loaded; the files have these problems:\n"
+                + "\n".join(exc.errors[:50])
                 + (f"\n… and {len(exc.errors) - 50} more" if len(exc.errors) > 50 else "")
             ) from exc
         self.stdout.write(

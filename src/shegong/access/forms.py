@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shegong.common.forms import BootstrapMixin
+from shegong.divisions.models import Division
+from shegong.network.models import Agency, Unit
+
+from . import scoping
+from .models import Role, User
+
+
+class AccountForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "email", "division", "is_active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].required = True
+        self.fields["division"].queryset = scoping.filter_by_scope(
+            Division.objects.filter(is_active=True, level__in=[6, 9, 12]),
+            user,
+            "code",
+            scoping.ACCOUNTS,
+        )
+        self.fields["division"].label_from_instance = lambda d: f"{d.code} {d.name}"
+
+    def _post_clean(self):
+        pass
+
+
+class AccountCreateForm(AccountForm):
+    username = forms.RegexField(
+        label=_("username"),
+        regex=r"^[A-Za-z0-9_.-]{3,30}$",
+        max_length=30,
+        help_text=_("3–30 letters, digits, dot, dash or underscore."),
+    )
+    password = forms.CharField(
+        label=_("initial password"),
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=_("Leave empty to generate one."),
+    )
+
+    class Meta(AccountForm.Meta):
+        fields = ["username", "display_name", "email", "division"]
+
+
+class GrantForm(BootstrapMixin, forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("agency"), queryset=Agency.objects.all(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scoping.filter_by_scope(
+            Unit.objects.live().order_by("division_id"),
+            user,
+            "division__code",
+            scoping.ACCOUNTS,
+        )
+
+
+class PasswordForm(BootstrapMixin, forms.Form):
+    password = forms.CharField(label=_("new password"), widget=forms.PasswordInput)

@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shegong.common.forms import apply_service_errors
+from shegong.common.history import history_rows
+
+from . import selectors, services
+from .decorators import scoped_page
+from .forms import AccountCreateForm, AccountForm, GrantForm, PasswordForm
+from .models import Role
+from .scoping import can_manage_accounts
+
+manager_page = scoped_page(check=can_manage_accounts)
+
+
+@manager_page
+def user_list(request):
+    params = {k: request.GET.get(k, "") for k in ("q", "role", "active")}
+    users = selectors.user_search(request.user, **params)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "access/user_list.html",
+        {"page": page, "params": params, "roles": Role.choices},
+    )
+
+
+def _detail_context(request, account, **extra):
+    context = {
+        "account": account,
+        "history": history_rows(account),
+        "grant_form": GrantForm(user=request.user),
+        "password_form": PasswordForm(),
+    }
+    context.update(extra)
+    return context
+
+
+@manager_page
+def user_detail(request, pk):
+    account = selectors.user_get(request.user, pk)
+    return render(request, "access/user_detail.html", _detail_context(request, account))
+
+
+@manager_page
+def user_create(request):
+    form = AccountCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account, password = services.user_create(
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                display_name=form.cleaned_data["display_name"],
+                email=form.cleaned_data["email"],
+                division=form.cleaned_data["division"],
+                password=form.cleaned_data["password"] or None,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if not form.cleaned_data["password"]:
+                # Shown once on the next page; never logged or put in a URL.
+                messages.warning(
+                    request,
+                    _("Initial password for %(user)s: %(password)s — give it to them in person.")
+                    % {"user": account.username, "password": password},
+                )
+            messages.success(request, _("The account has been created. Now grant it a role."))
+            return redirect("access:user-detail", pk=account.pk)
+    return render(request, "access/user_form.html", {"form": form})
+
+
+@manager_page
+def user_edit(request, pk):
+    account = selectors.user_get(request.user, pk)
+    form = AccountForm(request.POST or None, instance=account, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(user=account, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The account has been saved."))
+            return redirect("access:user-detail", pk=account.pk)
+    return render(request, "access/user_form.html", {"form": form, "account": account})
+
+
+@require_POST
+@manager_page
+def grant_add(request, pk):
+    account = selectors.user_get(request.user, pk)
+    form = GrantForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.grant_add(user=account, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The role has been granted."))
+            return redirect("access:user-detail", pk=account.pk)
+    return render(
+        request,
+        "access/user_detail.html",
+        _detail_context(request, account, grant_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@manager_page
+def grant_remove(request, pk, grant_id):
+    account = selectors.user_get(request.user, pk)
+    grant = selectors.grant_get(request.user, account, grant_id)
+    try:
+        services.grant_remove(grant=grant, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The role has been revoked."))
+    return redirect("access:user-detail", pk=account.pk)
+
+
+@require_POST
+@manager_page
+def user_password(request, pk):
+    account = selectors.user_get(request.user, pk)
+    form = PasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_password(
+                user=account, password=form.cleaned_data["password"], actor=request.user
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The password has been changed."))
+            return redirect("access:user-detail", pk=account.pk)
+    return render(
+        request,
+        "access/user_detail.html",
+        _detail_context(request, account, password_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@manager_page
+def user_unlock(request, pk):
+    account = selectors.user_get(request.user, pk)
+    services.user_unlock(user=account, actor=request.user)
+    messages.success(request, _("Failed logins have been cleared; the account can log in."))
+    return redirect("access:user-detail", pk=account.pk)

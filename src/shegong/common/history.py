@@ -1,0 +1,32 @@
+"""Change history (django-simple-history) turned into rows a page can show."""
+
+from django.utils.translation import gettext as _
+
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+def history_rows(instance, limit: int = 50):
+    """Newest first: when, who, what, and the fields that changed from the previous version."""
+    records = list(
+        instance.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    rows = []
+    for index, record in enumerate(records[:limit]):
+        changes = []
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = instance._meta.get_field(change.field)
+                changes.append(
+                    {"field": str(field.verbose_name), "old": change.old, "new": change.new}
+                )
+        rows.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user or _("system"),
+                "action": ACTIONS.get(record.history_type, record.history_type),
+                "changes": changes,
+            }
+        )
+    return rows

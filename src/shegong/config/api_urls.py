@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from shegong.access.api import UserViewSet
+from shegong.divisions.api import DivisionViewSet
+from shegong.network.api import CoverageReportView, UnitViewSet
+from shegong.people.api import WorkerViewSet
+
+router = DefaultRouter()
+router.register("divisions", DivisionViewSet, basename="division")
+router.register("units", UnitViewSet, basename="unit")
+router.register("workers", WorkerViewSet, basename="worker")
+router.register("users", UserViewSet, basename="user")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("reports/coverage/", CoverageReportView.as_view(), name="report-coverage"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,29 @@
+import django_filters
+from rest_framework import serializers, viewsets
+
+from shegong.access.scoping import filter_by_scope
+
+from .models import Division
+
+
+class DivisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Division
+        fields = ["code", "name", "level", "parent", "is_active"]
+
+
+class DivisionFilter(django_filters.FilterSet):
+    code_prefix = django_filters.CharFilter(field_name="code", lookup_expr="startswith")
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Division
+        fields = ["level", "parent", "is_active"]
+
+
+class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DivisionSerializer
+    filterset_class = DivisionFilter
+
+    def get_queryset(self):
+        return filter_by_scope(Division.objects.all(), self.request.user, "code")

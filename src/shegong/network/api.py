@@ -1,0 +1,206 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shegong.access.scoping import can_edit_network, scope_prefixes
+from shegong.common.api import ScopedPrimaryKeyRelatedField
+from shegong.common.dates import parse_as_of
+from shegong.common.permissions import write_permission
+from shegong.divisions.models import Division
+from shegong.people.models import Worker
+
+from . import selectors, services
+from .coverage import coverage_report
+from .models import Agency, Facility, Unit, UnitStatus, UnitStatusChange
+
+
+class DivisionInScopeField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        from shegong.access.scoping import filter_by_scope
+
+        return filter_by_scope(Division.objects.all(), self.context["request"].user, "code")
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = UnitStatusChange
+        fields = ["status", "effective_on", "note", "recorded_at"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    division = DivisionInScopeField()
+    agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), allow_null=True, required=False
+    )
+    head = ScopedPrimaryKeyRelatedField(
+        queryset=Worker.objects.all(), allow_null=True, required=False
+    )
+    deputy_head = ScopedPrimaryKeyRelatedField(
+        queryset=Worker.objects.all(), allow_null=True, required=False
+    )
+    shared_facilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Facility.choices), required=False
+    )
+    division_name = serializers.CharField(source="division.name", read_only=True)
+    status_changes = StatusChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "kind",
+            "division",
+            "division_name",
+            "name",
+            "status",
+            "planned_on",
+            "established_on",
+            "operating_on",
+            "demonstration_on",
+            "closed_on",
+            "operating_mode",
+            "agency",
+            "head",
+            "deputy_head",
+            "address",
+            "phone",
+            "opening_hours",
+            "floor_area",
+            "has_casework_room",
+            "has_group_room",
+            "shared_facilities",
+            "status_changes",
+        ]
+        read_only_fields = ["status", "demonstration_on", "closed_on"]
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            for frozen in ("kind", "division"):
+                if frozen in attrs and attrs[frozen] != getattr(self.instance, frozen):
+                    raise serializers.ValidationError(
+                        {frozen: _("This field cannot be changed after registration.")}
+                    )
+            for lifecycle in ("planned_on", "established_on", "operating_on"):
+                if lifecycle in attrs and attrs[lifecycle] != getattr(self.instance, lifecycle):
+                    raise serializers.ValidationError(
+                        {lifecycle: _("Change the lifecycle through a transition.")}
+                    )
+        return attrs
+
+    def create(self, validated_data):
+        validated_data.pop("status_changes", None)
+        return services.unit_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        for key in ("kind", "division", "planned_on", "established_on", "operating_on"):
+            validated_data.pop(key, None)
+        services.unit_update(unit=instance, actor=self.context["request"].user, **validated_data)
+        return instance
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=UnitStatus.choices)
+    effective_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "credit_code", "contact_person", "contact_phone"]
+
+
+class UnitViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Units of the three-level network. Units are closed, never deleted."""
+
+    serializer_class = UnitSerializer
+    permission_classes = [write_permission(can_edit_network)]
+    filterset_fields = ["kind", "status", "operating_mode", "agency"]
+
+    def get_queryset(self):
+        qs = selectors.units_for(self.request.user).prefetch_related("status_changes")
+        town = self.request.query_params.get("division_prefix")
+        if town:
+            qs = qs.filter(division__code__startswith=town)
+        return qs
+
+    @extend_schema(request=TransitionSerializer, responses=UnitSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        unit = self.get_object()
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = services.unit_transition(
+            unit=unit,
+            to_status=data.validated_data["status"],
+            effective_on=data.validated_data["effective_on"],
+            note=data.validated_data.get("note", ""),
+            actor=request.user,
+        )
+        return Response(self.get_serializer(unit).data, status=status.HTTP_200_OK)
+
+
+class CoverageTownSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    villages = serializers.IntegerField()
+    station_established = serializers.IntegerField()
+    station_operating = serializers.IntegerField()
+    station_social_worker = serializers.IntegerField()
+    rooms_established = serializers.IntegerField()
+    rooms_operating = serializers.IntegerField()
+    rooms_certified = serializers.IntegerField()
+    units_established = serializers.IntegerField()
+    units_operating = serializers.IntegerField()
+    full_coverage = serializers.BooleanField()
+    all_operating = serializers.BooleanField()
+    all_rooms_certified = serializers.BooleanField()
+    milestones = serializers.DictField(child=serializers.CharField())
+
+
+class MilestoneSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    due = serializers.DateField()
+    label = serializers.CharField()
+    state = serializers.CharField()
+    towns_met = serializers.IntegerField()
+    towns_late = serializers.IntegerField()
+    towns_behind = serializers.IntegerField()
+    towns_on_track = serializers.IntegerField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    center_established = serializers.BooleanField()
+    center_operating = serializers.BooleanField()
+    total = CoverageTownSerializer()
+    milestones = MilestoneSerializer(many=True)
+    towns = CoverageTownSerializer(many=True)
+
+
+def can_view_coverage(user) -> bool:
+    """Coverage is read per town, so it needs a scope of a town or wider."""
+    return any(len(p) <= 9 for p in scope_prefixes(user))
+
+
+class CoverageReportView(APIView):
+    """Coverage and compliance of the network per town at ``as_of`` (default today)."""
+
+    permission_classes = [write_permission(lambda u: False, read_check=can_view_coverage)]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD")],
+        responses=CoverageSerializer,
+    )
+    def get(self, request):
+        as_of = parse_as_of(request.query_params.get("as_of"))
+        return Response(CoverageSerializer(coverage_report(request.user, as_of)).data)

@@ -1,0 +1,89 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shegong.access.scoping import filter_by_scope
+from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.divisions.models import Division
+from shegong.people.models import Worker
+
+from .models import LIFECYCLE, Facility, Unit, UnitStatus
+
+DETAIL_FIELDS = [
+    "name",
+    "operating_mode",
+    "agency",
+    "head",
+    "deputy_head",
+    "address",
+    "phone",
+    "opening_hours",
+    "floor_area",
+    "has_casework_room",
+    "has_group_room",
+    "shared_facilities",
+]
+
+
+class UnitForm(BootstrapMixin, forms.ModelForm):
+    shared_facilities = forms.MultipleChoiceField(
+        label=_("shares venue with"),
+        choices=Facility.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Unit
+        fields = DETAIL_FIELDS
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        workers = Worker.objects.visible_to(user).filter(is_active=True)
+        self.fields["head"].queryset = workers
+        self.fields["deputy_head"].queryset = workers
+
+    def _post_clean(self):
+        # The service validates the whole unit; skip the model's own full_clean here.
+        pass
+
+
+class UnitCreateForm(UnitForm):
+    status = forms.ChoiceField(
+        label=_("status"),
+        choices=[(s.value, s.label) for s in LIFECYCLE],
+        initial=UnitStatus.PLANNED,
+    )
+
+    class Meta(UnitForm.Meta):
+        fields = [
+            "kind",
+            "division",
+            "status",
+            "planned_on",
+            "established_on",
+            "operating_on",
+            *DETAIL_FIELDS,
+        ]
+        widgets = {
+            "planned_on": DateInput(),
+            "established_on": DateInput(),
+            "operating_on": DateInput(),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["division"].queryset = filter_by_scope(
+            Division.objects.filter(is_active=True, level__in=[6, 9, 12]), user, "code"
+        )
+        self.fields["division"].label_from_instance = lambda d: f"{d.code} {d.name}"
+
+
+class TransitionForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(label=_("new status"))
+    effective_on = forms.DateField(label=_("effective on"), widget=DateInput())
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(UnitStatus.choices)
+        self.fields["status"].choices = [(s, labels[s]) for s in allowed]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "network"
+urlpatterns = [
+    path("units/", views.unit_list, name="unit-list"),
+    path("units/new/", views.unit_create, name="unit-create"),
+    path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("units/<int:pk>/status/", views.unit_transition, name="unit-transition"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("coverage/details/", views.coverage_drill, name="coverage-drill"),
+]

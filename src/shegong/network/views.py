@@ -1,0 +1,206 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from shegong.access.decorators import scoped_page
+from shegong.access.scoping import can_edit_network
+from shegong.common.dates import parse_as_of
+from shegong.common.forms import apply_service_errors
+from shegong.common.history import history_rows
+
+from . import selectors, services
+from .api import can_view_coverage
+from .coverage import (
+    DRILL_METRICS,
+    MILESTONE_LABELS,
+    VILLAGE_METRICS,
+    coverage_drilldown,
+    coverage_report,
+)
+from .exports import coverage_workbook, drilldown_workbook
+from .forms import DETAIL_FIELDS, TransitionForm, UnitCreateForm, UnitForm
+from .models import UnitKind, UnitStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@scoped_page
+def unit_list(request):
+    params = {k: request.GET.get(k, "") for k in ("q", "kind", "status", "town")}
+    units = selectors.unit_search(request.user, **params)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/unit_list.html",
+        {
+            "page": page,
+            "params": params,
+            "kinds": UnitKind.choices,
+            "statuses": UnitStatus.choices,
+            "counts": selectors.unit_counts(request.user),
+        },
+    )
+
+
+@scoped_page
+def unit_detail(request, pk):
+    unit = selectors.unit_get(request.user, pk)
+    assignments = unit.assignments.select_related("worker").prefetch_related("worker__certificates")
+    return render(
+        request,
+        "network/unit_detail.html",
+        {
+            "unit": unit,
+            "assignments": assignments,
+            "status_changes": unit.status_changes.select_related("recorded_by"),
+            "history": history_rows(unit),
+            "transitions": services.allowed_transitions(unit),
+        },
+    )
+
+
+@scoped_page(check=can_edit_network)
+def unit_create(request):
+    form = UnitCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The unit has been registered."))
+            return redirect(unit)
+    return render(request, "network/unit_form.html", {"form": form})
+
+
+@scoped_page(check=can_edit_network)
+def unit_edit(request, pk):
+    unit = selectors.unit_get(request.user, pk)
+    form = UnitForm(request.POST or None, instance=unit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in DETAIL_FIELDS}
+        try:
+            services.unit_update(unit=unit, actor=request.user, **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The unit has been saved."))
+            return redirect(unit)
+    return render(request, "network/unit_form.html", {"form": form, "unit": unit})
+
+
+@scoped_page(check=can_edit_network)
+def unit_transition(request, pk):
+    unit = selectors.unit_get(request.user, pk)
+    allowed = services.allowed_transitions(unit)
+    form = TransitionForm(request.POST or None, allowed=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_transition(
+                unit=unit,
+                actor=request.user,
+                to_status=form.cleaned_data["status"],
+                effective_on=form.cleaned_data["effective_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The unit's status has been changed."))
+            return redirect(unit)
+    return render(request, "network/unit_transition.html", {"form": form, "unit": unit})
+
+
+def _as_of(request):
+    try:
+        return parse_as_of(request.GET.get("as_of")), None
+    except ValidationError as exc:
+        return parse_as_of(None), exc.message_dict["as_of"][0]
+
+
+@scoped_page(check=can_view_coverage)
+def coverage(request):
+    as_of, error = _as_of(request)
+    report = coverage_report(request.user, as_of)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(coverage_workbook(report), f"coverage-{as_of.isoformat()}.xlsx")
+    chart = {
+        "towns": [t.name for t in report.towns],
+        "villages": [t.villages for t in report.towns],
+        "rooms": [t.rooms_established for t in report.towns],
+        "operating": [t.rooms_operating for t in report.towns],
+    }
+    return render(
+        request,
+        "network/coverage.html",
+        {
+            "report": report,
+            "as_of": as_of,
+            "date_error": error,
+            "labels": MILESTONE_LABELS,
+            "chart": chart,
+        },
+    )
+
+
+@scoped_page(check=can_view_coverage)
+def coverage_drill(request):
+    as_of, _error = _as_of(request)
+    metric = request.GET.get("metric", "")
+    town = request.GET.get("town", "")
+    if metric not in DRILL_METRICS:
+        raise Http404
+    items = coverage_drilldown(request.user, as_of, metric, town)
+    is_village = metric in VILLAGE_METRICS
+    title = f"{DRILL_METRICS[metric]} · {as_of.isoformat()}"
+    if request.GET.get("export") == "xlsx":
+        if is_village:
+            headers = [_("Code"), _("Village / community")]
+            rows = [[d.code, d.name] for d in items]
+        else:
+            headers = [
+                _("Code"),
+                _("Division"),
+                _("Unit"),
+                _("Kind"),
+                _("Status"),
+                _("Established on"),
+                _("Operating since"),
+                _("Operating agency"),
+            ]
+            rows = [
+                [
+                    u.division_id,
+                    u.division.name,
+                    u.name,
+                    u.get_kind_display(),
+                    u.get_status_display(),
+                    u.established_on,
+                    u.operating_on,
+                    u.agency.name if u.agency else "",
+                ]
+                for u in items
+            ]
+        return xlsx_response(drilldown_workbook(title, headers, rows), f"{metric}-{as_of}.xlsx")
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/coverage_drill.html",
+        {
+            "page": page,
+            "title": title,
+            "is_village": is_village,
+            "metric": metric,
+            "town": town,
+            "as_of": as_of,
+        },
+    )

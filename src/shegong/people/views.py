@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shegong.access.decorators import scoped_page
+from shegong.access.scoping import can_edit_workers
+from shegong.common.forms import apply_service_errors
+from shegong.common.history import history_rows
+
+from . import selectors, services
+from .forms import (
+    WORKER_FORM_FIELDS,
+    AssignmentForm,
+    CertificateForm,
+    EndAssignmentForm,
+    WorkerForm,
+)
+from .models import WorkerRole
+
+
+@scoped_page
+def worker_list(request):
+    params = {k: request.GET.get(k, "") for k in ("q", "role", "certified")}
+    workers = selectors.worker_search(request.user, **params).prefetch_related("certificates")
+    page = Paginator(workers, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/worker_list.html",
+        {"page": page, "params": params, "roles": WorkerRole.choices},
+    )
+
+
+@scoped_page
+def worker_detail(request, pk):
+    worker = selectors.worker_get(request.user, pk)
+    return render(
+        request,
+        "people/worker_detail.html",
+        {
+            "worker": worker,
+            "history": history_rows(worker),
+            "certificate_form": CertificateForm(),
+            "assignment_form": AssignmentForm(user=request.user),
+        },
+    )
+
+
+@scoped_page(check=can_edit_workers)
+def worker_create(request):
+    form = WorkerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker = services.worker_create(
+                actor=request.user, **{f: form.cleaned_data[f] for f in WORKER_FORM_FIELDS}
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The worker has been registered."))
+            return redirect(worker)
+    return render(request, "people/worker_form.html", {"form": form})
+
+
+@scoped_page(check=can_edit_workers)
+def worker_edit(request, pk):
+    worker = selectors.worker_get(request.user, pk)
+    form = WorkerForm(request.POST or None, instance=worker, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worker_update(
+                worker=worker,
+                actor=request.user,
+                **{f: form.cleaned_data[f] for f in WORKER_FORM_FIELDS},
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The worker has been saved."))
+            return redirect(worker)
+    return render(request, "people/worker_form.html", {"form": form, "worker": worker})
+
+
+def _detail_with_form(request, worker, **forms):
+    context = {
+        "worker": worker,
+        "history": history_rows(worker),
+        "certificate_form": CertificateForm(),
+        "assignment_form": AssignmentForm(user=request.user),
+    }
+    context.update(forms)
+    return render(request, "people/worker_detail.html", context, status=400)
+
+
+@require_POST
+@scoped_page(check=can_edit_workers)
+def certificate_add(request, pk):
+    worker = selectors.worker_get(request.user, pk)
+    form = CertificateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.certificate_add(worker=worker, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The certificate has been added."))
+            return redirect(worker)
+    return _detail_with_form(request, worker, certificate_form=form)
+
+
+@require_POST
+@scoped_page(check=can_edit_workers)
+def assignment_add(request, pk):
+    worker = selectors.worker_get(request.user, pk)
+    form = AssignmentForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.assignment_add(worker=worker, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The posting has been added."))
+            return redirect(worker)
+    return _detail_with_form(request, worker, assignment_form=form)
+
+
+@require_POST
+@scoped_page(check=can_edit_workers)
+def assignment_end(request, pk, assignment_id):
+    worker = selectors.worker_get(request.user, pk)
+    assignment = selectors.assignment_get(request.user, worker, assignment_id)
+    form = EndAssignmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_end(
+                assignment=assignment, end_on=form.cleaned_data["end_on"], actor=request.user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The posting has been ended."))
+    else:
+        messages.error(request, _("Enter the end date."))
+    return redirect(worker)
