@@ -77,7 +77,7 @@ def validate_unit(unit: Unit) -> None:
 
     # Lifecycle dates: every step up to the status is dated, in order, none after today.
     today = timezone.localdate()
-    reached = _reached_steps(unit.status)
+    reached = _reached_steps(unit)
     previous = None
     for step in LIFECYCLE:
         field = STATUS_DATE_FIELD[step]
@@ -104,10 +104,11 @@ def validate_unit(unit: Unit) -> None:
         raise ValidationError(errors)
 
 
-def _reached_steps(status: str) -> list[str]:
-    if status == UnitStatus.CLOSED:
-        return list(LIFECYCLE)  # whichever were dated before closing
-    return LIFECYCLE[: LIFECYCLE.index(status) + 1]
+def _reached_steps(unit: Unit) -> list[str]:
+    if unit.status == UnitStatus.CLOSED:
+        # A closed unit keeps the steps it had reached before closing.
+        return LIFECYCLE[: LIFECYCLE.index(_latest_status(unit)) + 1]
+    return LIFECYCLE[: LIFECYCLE.index(unit.status) + 1]
 
 
 def _latest_status(unit: Unit) -> str:

@@ -1,0 +1,67 @@
+# shegong — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+DISTRICT ?= 500112
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench install assets messages lint format migrate demo serve clean browser
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+assets: node_modules/.installed
+
+# Compiled catalogues are committed; rebuild them when gettext is on the machine.
+messages: install
+	@if command -v msgfmt >/dev/null; then cd src/shegong && ../../$(MANAGE) compilemessages -v0; fi
+
+migrate: install assets
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_divisions $(DISTRICT)
+
+demo: migrate
+	$(MANAGE) seed_demo $(DISTRICT)
+
+run: demo messages
+	@echo ""
+	@echo "  shegong is starting at http://$(HOST):$(PORT)/"
+	@echo "  Log in as 'admin' (district administrator) with the password in var/demo-password.txt:"
+	@echo "      $$(cat var/demo-password.txt 2>/dev/null || echo '(SHEGONG_ADMIN_PASSWORD)')"
+	@echo "  Other demo accounts (same password): station, room, sysadmin, secadmin, auditor."
+	@echo ""
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+browser:
+	@scripts/ensure-chromium
+
+test: install assets browser
+	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} -q $(PYTEST_ARGS)
+
+bench: install assets
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules var

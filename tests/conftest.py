@@ -1,0 +1,149 @@
+"""Shared fixtures: Yubei's divisions loaded once per test database, and a small world of
+units, workers and named personas (after Healthchecks) to test scoping against."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+
+from shegong.access import services as access_services
+from shegong.access.models import Role
+from shegong.divisions.models import Division
+from shegong.network import services as network_services
+from shegong.network.models import Agency, OperatingMode, UnitKind
+from shegong.people import services as people_services
+
+PASSWORD = "Test-Passw0rd!"
+
+TOWN_A, TOWN_B = "500112002", "500112004"
+VILLAGE_A1, VILLAGE_A2, VILLAGE_B1 = "500112002001", "500112002002", "500112004001"
+D = datetime.date
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_divisions", "500112", verbosity=0)
+
+
+def ensure_divisions():
+    """For transactional (browser) tests, whose flush empties the tables."""
+    if not Division.objects.filter(code="500112").exists():
+        call_command("load_divisions", "500112", verbosity=0)
+
+
+def make_user(username, role=None, unit=None, agency=None, division=None):
+    division = division or (unit.division if unit else Division.objects.get(code="500112"))
+    user, _ = access_services.user_create(
+        actor=None, username=username, display_name=username, division=division,
+        password=PASSWORD,
+    )
+    if role:
+        access_services.grant_add(user=user, role=role, unit=unit, agency=agency, actor=None)
+    return user
+
+
+def build_world():
+    div = {d.code: d for d in Division.objects.filter(code__startswith="500112")}
+    agency = Agency.objects.create(name="测试社工服务中心")
+    other_agency = Agency.objects.create(name="另一家社工服务中心")
+    unit = network_services.unit_create
+    center = unit(
+        actor=None, kind=UnitKind.CENTER, division=div["500112"], name="渝北区社会工作指导中心",
+        established_on=D(2021, 3, 1), operating_on=D(2021, 6, 1),
+        operating_mode=OperatingMode.CONTRACTED, agency=agency,
+    )
+    station_a = unit(
+        actor=None, kind=UnitKind.STATION, division=div[TOWN_A], name="双龙湖街道社会工作站",
+        established_on=D(2021, 6, 1), operating_on=D(2022, 3, 1),
+        operating_mode=OperatingMode.CONTRACTED, agency=agency,
+    )
+    station_b = unit(
+        actor=None, kind=UnitKind.STATION, division=div[TOWN_B], name="回兴街道社会工作站",
+        established_on=D(2022, 3, 1), operating_mode=OperatingMode.CONTRACTED,
+        agency=other_agency,
+    )
+    room_a1 = unit(
+        actor=None, kind=UnitKind.ROOM, division=div[VILLAGE_A1], name="五星路社区社会工作室",
+        established_on=D(2021, 9, 1), operating_on=D(2022, 5, 1),
+    )
+    room_a2 = unit(
+        actor=None, kind=UnitKind.ROOM, division=div[VILLAGE_A2], name="龙昌街社区社会工作室",
+        established_on=D(2021, 10, 1),
+    )
+    room_b1 = unit(
+        actor=None, kind=UnitKind.ROOM, division=div[VILLAGE_B1], name="回兴B1社会工作室",
+        established_on=D(2022, 1, 10),
+    )
+    worker = people_services.worker_create
+    sw_a = worker(
+        actor=None, name="张社工", division=div[TOWN_A], roles=["social_worker"],
+        employer_agency=agency,
+    )
+    people_services.assignment_add(worker=sw_a, unit=station_a, start_on=D(2021, 7, 1), actor=None)
+    cw_a1 = worker(
+        actor=None, name="李网格", division=div[VILLAGE_A1], roles=["grid_worker"],
+        employer_name="五星路社区居委会",
+    )
+    people_services.certificate_add(
+        worker=cw_a1, tier="assistant", number="A-0001", year=2020, actor=None
+    )
+    people_services.assignment_add(worker=cw_a1, unit=room_a1, start_on=D(2021, 9, 1), actor=None)
+    cw_a2 = worker(
+        actor=None, name="王调解", division=div[VILLAGE_A2], roles=["mediator"],
+        employer_name="龙昌街社区居委会",
+    )
+    people_services.assignment_add(worker=cw_a2, unit=room_a2, start_on=D(2021, 10, 1), actor=None)
+    cw_b1 = worker(
+        actor=None, name="赵社区", division=div[VILLAGE_B1], roles=["community_worker"],
+        employer_name="回兴社区",
+    )
+    people_services.certificate_add(
+        worker=cw_b1, tier="worker", number="W-0001", year=2023, actor=None
+    )
+    people_services.assignment_add(worker=cw_b1, unit=room_b1, start_on=D(2022, 1, 10), actor=None)
+
+    users = SimpleNamespace(
+        district=make_user("district", Role.DISTRICT_ADMIN, center),
+        station_a=make_user("station_a", Role.STATION_STAFF, station_a),
+        room_a1=make_user("room_a1", Role.ROOM_WORKER, room_a1),
+        station_b=make_user("station_b", Role.STATION_STAFF, station_b),
+        agency=make_user("agency_staff", Role.AGENCY_STAFF, agency=other_agency),
+        sysadmin=make_user("sysadmin", Role.SYSTEM_ADMIN, center),
+        auditor=make_user("auditor", Role.AUDIT_ADMIN, center),
+        nobody=make_user("nobody"),
+    )
+    return SimpleNamespace(
+        div=div, agency=agency, other_agency=other_agency, center=center,
+        station_a=station_a, station_b=station_b, room_a1=room_a1, room_a2=room_a2,
+        room_b1=room_b1, sw_a=sw_a, cw_a1=cw_a1, cw_a2=cw_a2, cw_b1=cw_b1, users=users,
+    )
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def api(client):
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service messages are asserted in English; pages choose their language per request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing at production strength costs ~0.3 s an account; tests make many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
