@@ -18,6 +18,8 @@ PASSWORD = "Test-Passw0rd!"
 
 TOWN_A, TOWN_B = "500112002", "500112004"
 VILLAGE_A1, VILLAGE_A2, VILLAGE_B1 = "500112002001", "500112002002", "500112004001"
+# Another district (渝中区), for scope edges outside the district.
+OTHER_DISTRICT, OTHER_TOWN = "500103", "500103001"
 D = datetime.date
 
 
@@ -25,12 +27,14 @@ D = datetime.date
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_divisions", "500112", verbosity=0)
+        call_command("load_divisions", OTHER_DISTRICT, verbosity=0)
 
 
 def ensure_divisions():
     """For transactional (browser) tests, whose flush empties the tables."""
     if not Division.objects.filter(code="500112").exists():
         call_command("load_divisions", "500112", verbosity=0)
+        call_command("load_divisions", OTHER_DISTRICT, verbosity=0)
 
 
 def make_user(username, role=None, unit=None, agency=None, division=None):
@@ -45,7 +49,7 @@ def make_user(username, role=None, unit=None, agency=None, division=None):
 
 
 def build_world():
-    div = {d.code: d for d in Division.objects.filter(code__startswith="500112")}
+    div = {d.code: d for d in Division.objects.filter(code__startswith="5001")}
     agency = Agency.objects.create(name="测试社工服务中心")
     other_agency = Agency.objects.create(name="另一家社工服务中心")
     unit = network_services.unit_create
@@ -76,6 +80,10 @@ def build_world():
         actor=None, kind=UnitKind.ROOM, division=div[VILLAGE_B1], name="回兴B1社会工作室",
         established_on=D(2022, 1, 10),
     )
+    other_station = unit(
+        actor=None, kind=UnitKind.STATION, division=div[OTHER_TOWN], name="渝中区某街道社会工作站",
+        established_on=D(2021, 5, 1),
+    )
     worker = people_services.worker_create
     sw_a = worker(
         actor=None, name="张社工", division=div[TOWN_A], roles=["social_worker"],
@@ -103,6 +111,10 @@ def build_world():
         worker=cw_b1, tier="worker", number="W-0001", year=2023, actor=None
     )
     people_services.assignment_add(worker=cw_b1, unit=room_b1, start_on=D(2022, 1, 10), actor=None)
+    other_worker = worker(
+        actor=None, name="渝中社工", division=div[OTHER_TOWN], roles=["social_worker"],
+        employer_name="渝中区民政局",
+    )
 
     users = SimpleNamespace(
         district=make_user("district", Role.DISTRICT_ADMIN, center),
@@ -117,7 +129,7 @@ def build_world():
     return SimpleNamespace(
         div=div, agency=agency, other_agency=other_agency, center=center,
         station_a=station_a, station_b=station_b, room_a1=room_a1, room_a2=room_a2,
-        room_b1=room_b1, sw_a=sw_a, cw_a1=cw_a1, cw_a2=cw_a2, cw_b1=cw_b1, users=users,
+        room_b1=room_b1, other_station=other_station, other_worker=other_worker, sw_a=sw_a, cw_a1=cw_a1, cw_a2=cw_a2, cw_b1=cw_b1, users=users,
     )
 
 

@@ -34,8 +34,8 @@ def test_second_load_is_idempotent():
 
 
 def test_another_district_loads_beside_yubei():
-    report = load_divisions(BUNDLED_DIR, "500103")
-    assert report.added and all(c.startswith("500103") for c in report.added)
+    report = load_divisions(BUNDLED_DIR, "500105")
+    assert report.added and all(c.startswith("500105") for c in report.added)
     assert Division.objects.filter(code__startswith="500112", level=Level.VILLAGE).count() == 412
 
 
