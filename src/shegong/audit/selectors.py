@@ -35,15 +35,13 @@ def change_log(user, *, kind: str = "", limit: int = 200):
             .order_by("-history_date")[:limit]
         )
         streams.append(
-            
-                {
-                    "when": r.history_date,
-                    "who": r.history_user,
-                    "what": label,
-                    "object": str(r.instance) if r.history_type != "-" else r.history_object,
-                    "action": ACTIONS.get(r.history_type, r.history_type),
-                }
-                for r in records
-            
+            {
+                "when": r.history_date,
+                "who": r.history_user,
+                "what": label,
+                "object": str(r.instance) if r.history_type != "-" else r.history_object,
+                "action": ACTIONS.get(r.history_type, r.history_type),
+            }
+            for r in records
         )
     return list(islice(merge(*streams, key=lambda row: row["when"], reverse=True), limit))
