@@ -39,6 +39,9 @@ class UnitForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         workers = Worker.objects.visible_to(user).filter(is_active=True)
+        if self.instance.division_id:
+            # A head comes from the unit's own area; keeps the list short on a phone.
+            workers = workers.filter(division__code__startswith=self.instance.division_id)
         self.fields["head"].queryset = workers
         self.fields["deputy_head"].queryset = workers
 
