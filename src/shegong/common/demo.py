@@ -182,9 +182,17 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
             )
         villages = list(Division.objects.filter(parent=town, level=Level.VILLAGE).order_by("code"))
         for vindex, village in enumerate(villages):
-            # Half the late towns still miss some rooms; the others caught up in 2022.
-            missing = late and index % 2 == 0 and vindex % 5 == 4
-            if missing:
+            short_name = village.name.removesuffix("居民委员会").removesuffix("村民委员会")
+            # Half the late towns still have rooms only planned; the others caught up in 2022.
+            if late and index % 2 == 0 and vindex % 5 == 4:
+                network_services.unit_create(
+                    actor=None,
+                    kind=UnitKind.ROOM,
+                    division=village,
+                    name=f"{short_name}社会工作室",
+                    planned_on=datetime.date(2021, 5, 1),
+                    address=f"{town.name}{short_name}党群服务中心",
+                )
                 continue
             room_est = _date(
                 rng,
@@ -204,11 +212,11 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
                 actor=None,
                 kind=UnitKind.ROOM,
                 division=village,
-                name=f"{village.name.removesuffix('居民委员会').removesuffix('村民委员会')}社会工作室",
+                name=f"{short_name}社会工作室",
                 established_on=room_est,
                 operating_on=room_op,
                 operating_mode=OperatingMode.SELF_RUN,
-                address=f"{town.name}{village.name.removesuffix('居民委员会').removesuffix('村民委员会')}党群服务中心",
+                address=f"{town.name}{short_name}党群服务中心",
                 opening_hours="周一至周五 9:00-17:00",
                 floor_area=rng.choice([20, 30, 40, 60]),
                 has_casework_room=rng.random() < 0.3,
