@@ -28,7 +28,7 @@ assets: node_modules/.installed
 
 # Compiled catalogues are committed; rebuild them when gettext is on the machine.
 messages: install
-	@if command -v msgfmt >/dev/null; then cd src/shegong && ../../$(MANAGE) compilemessages -v0; fi
+	@if command -v msgfmt >/dev/null; then cd src/shegong && ../../$(PY) ../../manage.py compilemessages -v0; fi
 
 migrate: install assets
 	$(MANAGE) migrate --noinput -v0

@@ -40,7 +40,10 @@ def ensure_divisions():
 def make_user(username, role=None, unit=None, agency=None, division=None):
     division = division or (unit.division if unit else Division.objects.get(code="500112"))
     user, _ = access_services.user_create(
-        actor=None, username=username, display_name=username, division=division,
+        actor=None,
+        username=username,
+        display_name=username,
+        division=division,
         password=PASSWORD,
     )
     if role:
@@ -54,44 +57,77 @@ def build_world():
     other_agency = Agency.objects.create(name="另一家社工服务中心")
     unit = network_services.unit_create
     center = unit(
-        actor=None, kind=UnitKind.CENTER, division=div["500112"], name="渝北区社会工作指导中心",
-        established_on=D(2021, 3, 1), operating_on=D(2021, 6, 1),
-        operating_mode=OperatingMode.CONTRACTED, agency=agency,
+        actor=None,
+        kind=UnitKind.CENTER,
+        division=div["500112"],
+        name="渝北区社会工作指导中心",
+        established_on=D(2021, 3, 1),
+        operating_on=D(2021, 6, 1),
+        operating_mode=OperatingMode.CONTRACTED,
+        agency=agency,
     )
     station_a = unit(
-        actor=None, kind=UnitKind.STATION, division=div[TOWN_A], name="双龙湖街道社会工作站",
-        established_on=D(2021, 6, 1), operating_on=D(2022, 3, 1),
-        operating_mode=OperatingMode.CONTRACTED, agency=agency,
+        actor=None,
+        kind=UnitKind.STATION,
+        division=div[TOWN_A],
+        name="双龙湖街道社会工作站",
+        established_on=D(2021, 6, 1),
+        operating_on=D(2022, 3, 1),
+        operating_mode=OperatingMode.CONTRACTED,
+        agency=agency,
     )
     station_b = unit(
-        actor=None, kind=UnitKind.STATION, division=div[TOWN_B], name="回兴街道社会工作站",
-        established_on=D(2022, 3, 1), operating_mode=OperatingMode.CONTRACTED,
+        actor=None,
+        kind=UnitKind.STATION,
+        division=div[TOWN_B],
+        name="回兴街道社会工作站",
+        established_on=D(2022, 3, 1),
+        operating_mode=OperatingMode.CONTRACTED,
         agency=other_agency,
     )
     room_a1 = unit(
-        actor=None, kind=UnitKind.ROOM, division=div[VILLAGE_A1], name="五星路社区社会工作室",
-        established_on=D(2021, 9, 1), operating_on=D(2022, 5, 1),
+        actor=None,
+        kind=UnitKind.ROOM,
+        division=div[VILLAGE_A1],
+        name="五星路社区社会工作室",
+        established_on=D(2021, 9, 1),
+        operating_on=D(2022, 5, 1),
     )
     room_a2 = unit(
-        actor=None, kind=UnitKind.ROOM, division=div[VILLAGE_A2], name="龙昌街社区社会工作室",
+        actor=None,
+        kind=UnitKind.ROOM,
+        division=div[VILLAGE_A2],
+        name="龙昌街社区社会工作室",
         established_on=D(2021, 10, 1),
     )
     room_b1 = unit(
-        actor=None, kind=UnitKind.ROOM, division=div[VILLAGE_B1], name="回兴B1社会工作室",
+        actor=None,
+        kind=UnitKind.ROOM,
+        division=div[VILLAGE_B1],
+        name="回兴B1社会工作室",
         established_on=D(2022, 1, 10),
     )
     other_station = unit(
-        actor=None, kind=UnitKind.STATION, division=div[OTHER_TOWN], name="渝中区某街道社会工作站",
+        actor=None,
+        kind=UnitKind.STATION,
+        division=div[OTHER_TOWN],
+        name="渝中区某街道社会工作站",
         established_on=D(2021, 5, 1),
     )
     worker = people_services.worker_create
     sw_a = worker(
-        actor=None, name="张社工", division=div[TOWN_A], roles=["social_worker"],
+        actor=None,
+        name="张社工",
+        division=div[TOWN_A],
+        roles=["social_worker"],
         employer_agency=agency,
     )
     people_services.assignment_add(worker=sw_a, unit=station_a, start_on=D(2021, 7, 1), actor=None)
     cw_a1 = worker(
-        actor=None, name="李网格", division=div[VILLAGE_A1], roles=["grid_worker"],
+        actor=None,
+        name="李网格",
+        division=div[VILLAGE_A1],
+        roles=["grid_worker"],
         employer_name="五星路社区居委会",
     )
     people_services.certificate_add(
@@ -99,12 +135,18 @@ def build_world():
     )
     people_services.assignment_add(worker=cw_a1, unit=room_a1, start_on=D(2021, 9, 1), actor=None)
     cw_a2 = worker(
-        actor=None, name="王调解", division=div[VILLAGE_A2], roles=["mediator"],
+        actor=None,
+        name="王调解",
+        division=div[VILLAGE_A2],
+        roles=["mediator"],
         employer_name="龙昌街社区居委会",
     )
     people_services.assignment_add(worker=cw_a2, unit=room_a2, start_on=D(2021, 10, 1), actor=None)
     cw_b1 = worker(
-        actor=None, name="赵社区", division=div[VILLAGE_B1], roles=["community_worker"],
+        actor=None,
+        name="赵社区",
+        division=div[VILLAGE_B1],
+        roles=["community_worker"],
         employer_name="回兴社区",
     )
     people_services.certificate_add(
@@ -112,7 +154,10 @@ def build_world():
     )
     people_services.assignment_add(worker=cw_b1, unit=room_b1, start_on=D(2022, 1, 10), actor=None)
     other_worker = worker(
-        actor=None, name="渝中社工", division=div[OTHER_TOWN], roles=["social_worker"],
+        actor=None,
+        name="渝中社工",
+        division=div[OTHER_TOWN],
+        roles=["social_worker"],
         employer_name="渝中区民政局",
     )
 
@@ -127,9 +172,22 @@ def build_world():
         nobody=make_user("nobody"),
     )
     return SimpleNamespace(
-        div=div, agency=agency, other_agency=other_agency, center=center,
-        station_a=station_a, station_b=station_b, room_a1=room_a1, room_a2=room_a2,
-        room_b1=room_b1, other_station=other_station, other_worker=other_worker, sw_a=sw_a, cw_a1=cw_a1, cw_a2=cw_a2, cw_b1=cw_b1, users=users,
+        div=div,
+        agency=agency,
+        other_agency=other_agency,
+        center=center,
+        station_a=station_a,
+        station_b=station_b,
+        room_a1=room_a1,
+        room_a2=room_a2,
+        room_b1=room_b1,
+        other_station=other_station,
+        other_worker=other_worker,
+        sw_a=sw_a,
+        cw_a1=cw_a1,
+        cw_a2=cw_a2,
+        cw_b1=cw_b1,
+        users=users,
     )
 
 

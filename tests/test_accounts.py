@@ -7,9 +7,9 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from shegong.access.models import RoleGrant, User
+from shegong.access.models import Role, RoleGrant, User
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +70,13 @@ def test_district_creates_an_account_and_grants_a_role_in_the_ui(world, client):
     client.force_login(world.users.district)
     response = client.post(
         "/accounts/new/",
-        {"username": "liuzz", "display_name": "刘站长", "email": "",
-         "division": world.station_a.division_id, "password": ""},
+        {
+            "username": "liuzz",
+            "display_name": "刘站长",
+            "email": "",
+            "division": world.station_a.division_id,
+            "password": "",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="liuzz")
@@ -98,8 +103,8 @@ def test_granting_a_role_on_the_wrong_kind_of_unit_is_a_form_error(world, client
 def test_duplicate_username_is_a_form_error(world, client):
     client.force_login(world.users.district)
     response = client.post(
-        "/accounts/new/", {"username": "station_a", "display_name": "x",
-                           "division": world.station_a.division_id},
+        "/accounts/new/",
+        {"username": "station_a", "display_name": "x", "division": world.station_a.division_id},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["username"]
@@ -131,3 +136,49 @@ def test_password_change_validates_complexity(world, client):
     )
     assert response.status_code == 400
     assert response.context["password_form"].errors["password"]
+
+
+def test_security_administrator_sees_failures_and_unlocks(world, client):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "room_a1", "wrong")
+    security = client.__class__()
+    security.force_login(make_user("secadmin", Role.SECURITY_ADMIN, world.center))
+    page = security.get("/security/")
+    assert page.status_code == 200
+    rows = page.context["failures"]
+    assert [(r["attempt"].username, r["locked"]) for r in rows] == [("room_a1", True)]
+    # The security administrator manages no accounts and sees no service data.
+    assert security.get("/accounts/").status_code == 403
+    assert security.get("/api/v1/units/").json()["count"] == 0
+    response = security.post(f"/security/{world.users.room_a1.pk}/unlock/")
+    assert response.status_code == 302
+    assert login(client, "room_a1", PASSWORD).status_code == 302
+
+
+def test_security_page_is_for_security_and_district_administrators(world, client):
+    for persona, status in [
+        ("district", 200),
+        ("sysadmin", 403),
+        ("auditor", 403),
+        ("station_a", 403),
+    ]:
+        client.force_login(getattr(world.users, persona))
+        assert client.get("/security/").status_code == status, persona
+
+
+def test_security_unlock_outside_scope_is_404(world, client):
+    outsider = make_user("outsider", division=world.div["500103"])
+    client.force_login(world.users.district)
+    assert client.post(f"/security/{outsider.pk}/unlock/").status_code == 404
+
+
+def test_audit_log_lists_logins_in_scope(world, client):
+    make_user("outsider", division=world.div["500103"])
+    login(client, "station_a", PASSWORD)
+    login(client.__class__(), "outsider", PASSWORD)
+    auditor = client.__class__()
+    auditor.force_login(world.users.auditor)
+    page = auditor.get("/audit/")
+    usernames = {a.username for a in page.context["logins"]}
+    assert "station_a" in usernames and "outsider" not in usernames
+    assert {r["kind"] for r in page.context["rows"]} >= {"unit", "worker", "user", "rolegrant"}

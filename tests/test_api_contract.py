@@ -69,9 +69,14 @@ def test_second_live_unit_is_400_and_writes_nothing(as_district, world):
 def test_create_and_move_a_unit_through_its_lifecycle(as_district, world):
     response = as_district.post(
         "/api/v1/units/",
-        {"kind": "room", "division": "500112002003", "name": "龙祥街社区社会工作室",
-         "established_on": "2022-02-01", "shared_facilities": ["children_home"],
-         "has_group_room": True},
+        {
+            "kind": "room",
+            "division": "500112002003",
+            "name": "龙祥街社区社会工作室",
+            "established_on": "2022-02-01",
+            "shared_facilities": ["children_home"],
+            "has_group_room": True,
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -107,27 +112,38 @@ def test_unknown_facility_is_400(as_district, world):
 def test_read_only_roles_get_403_on_writes_in_scope(world):
     client = APIClient()
     client.force_authenticate(world.users.room_a1)
-    assert client.patch(
-        f"/api/v1/units/{world.room_a1.pk}/", {"phone": "1"}, format="json"
-    ).status_code == 403
-    assert client.post(
-        "/api/v1/units/", {"kind": "room", "division": VILLAGE_A1, "name": "x"}, format="json"
-    ).status_code == 403
-    assert client.patch(
-        f"/api/v1/workers/{world.cw_a1.pk}/", {"name": "x"}, format="json"
-    ).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/units/{world.room_a1.pk}/", {"phone": "1"}, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/api/v1/units/", {"kind": "room", "division": VILLAGE_A1, "name": "x"}, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(f"/api/v1/workers/{world.cw_a1.pk}/", {"name": "x"}, format="json").status_code
+        == 403
+    )
 
 
 def test_writes_out_of_scope_are_404(world):
     client = APIClient()
     client.force_authenticate(world.users.station_a)
-    assert client.patch(
-        f"/api/v1/workers/{world.cw_b1.pk}/", {"name": "x"}, format="json"
-    ).status_code == 404
-    assert client.post(
-        f"/api/v1/units/{world.station_b.pk}/transition/",
-        {"status": "operating", "effective_on": "2023-01-01"},
-    ).status_code == 404
+    assert (
+        client.patch(f"/api/v1/workers/{world.cw_b1.pk}/", {"name": "x"}, format="json").status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/units/{world.station_b.pk}/transition/",
+            {"status": "operating", "effective_on": "2023-01-01"},
+        ).status_code
+        == 404
+    )
 
 
 def test_worker_needs_a_role_and_an_employer(as_district, world):
@@ -148,8 +164,13 @@ def test_worker_needs_a_role_and_an_employer(as_district, world):
 def test_worker_certificate_and_posting(as_district, world):
     response = as_district.post(
         "/api/v1/workers/",
-        {"name": "新社工", "division": TOWN_A, "roles": ["social_worker", "grid_worker"],
-         "employer_name": "双龙湖街道办事处", "employment": "part_time"},
+        {
+            "name": "新社工",
+            "division": TOWN_A,
+            "roles": ["social_worker", "grid_worker"],
+            "employer_name": "双龙湖街道办事处",
+            "employment": "part_time",
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -258,8 +279,14 @@ def test_schema_and_offline_docs(as_district):
     schema = as_district.get("/api/v1/schema/")
     assert schema.status_code == 200
     text = schema.content.decode()
-    for path in ("/api/v1/units/", "/api/v1/workers/", "/api/v1/divisions/", "/api/v1/users/",
-                 "/api/v1/reports/coverage/", "/api/v1/auth/token/"):
+    for path in (
+        "/api/v1/units/",
+        "/api/v1/workers/",
+        "/api/v1/divisions/",
+        "/api/v1/users/",
+        "/api/v1/reports/coverage/",
+        "/api/v1/auth/token/",
+    ):
         assert path in text
     docs = as_district.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()

@@ -77,7 +77,9 @@ def test_closed_unit_no_longer_counts_after_closing(world):
     unit_transition(
         unit=world.room_a2, to_status=UnitStatus.CLOSED, effective_on=D(2023, 1, 1), actor=None
     )
-    assert town(coverage_report(world.users.district, D(2022, 12, 31)), TOWN_A).rooms_established == 2
+    assert (
+        town(coverage_report(world.users.district, D(2022, 12, 31)), TOWN_A).rooms_established == 2
+    )
     assert town(coverage_report(world.users.district, D(2023, 1, 1)), TOWN_A).rooms_established == 1
 
 
@@ -85,8 +87,14 @@ def test_ended_posting_removes_the_social_worker(world):
     from shegong.people.services import assignment_end
 
     assignment_end(assignment=world.sw_a.assignments.get(), end_on=D(2023, 1, 1), actor=None)
-    assert town(coverage_report(world.users.district, D(2023, 1, 1)), TOWN_A).station_social_worker == 1
-    assert town(coverage_report(world.users.district, D(2023, 1, 2)), TOWN_A).station_social_worker == 0
+    assert (
+        town(coverage_report(world.users.district, D(2023, 1, 1)), TOWN_A).station_social_worker
+        == 1
+    )
+    assert (
+        town(coverage_report(world.users.district, D(2023, 1, 2)), TOWN_A).station_social_worker
+        == 0
+    )
 
 
 def test_every_figure_drills_down_to_its_units(world):

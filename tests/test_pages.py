@@ -15,8 +15,13 @@ def test_unit_form_room_on_town_code_shows_field_error(world, client):
     before = Unit.objects.count()
     response = client.post(
         "/units/new/",
-        {"kind": "room", "division": TOWN_A, "status": "planned", "name": "错误",
-         "operating_mode": "self_run"},
+        {
+            "kind": "room",
+            "division": TOWN_A,
+            "status": "planned",
+            "name": "错误",
+            "operating_mode": "self_run",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["division"]
@@ -27,8 +32,14 @@ def test_unit_edit_shows_in_history(world, client):
     client.force_login(world.users.district)
     response = client.post(
         f"/units/{world.room_a1.pk}/edit/",
-        {"name": world.room_a1.name, "operating_mode": "self_run", "address": "新地址 8 号",
-         "opening_hours": "9-17", "phone": "", "shared_facilities": ["children_home"]},
+        {
+            "name": world.room_a1.name,
+            "operating_mode": "self_run",
+            "address": "新地址 8 号",
+            "opening_hours": "9-17",
+            "phone": "",
+            "shared_facilities": ["children_home"],
+        },
     )
     assert response.status_code == 302, response.context["form"].errors
     page = client.get(f"/units/{world.room_a1.pk}/").content.decode()
@@ -58,8 +69,15 @@ def test_worker_forms(world, client):
     client.force_login(world.users.station_a)
     response = client.post(
         "/workers/new/",
-        {"name": "新网格员", "gender": "F", "division": "500112002001", "roles": ["grid_worker"],
-         "employment": "full_time", "employer_name": "五星路社区", "is_active": "on"},
+        {
+            "name": "新网格员",
+            "gender": "F",
+            "division": "500112002001",
+            "roles": ["grid_worker"],
+            "employment": "full_time",
+            "employer_name": "五星路社区",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     worker = world.cw_a1.__class__.objects.get(name="新网格员")

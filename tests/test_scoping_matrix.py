@@ -11,8 +11,18 @@ WORKERS = ["sw_a", "cw_a1", "cw_a2", "cw_b1", "other_worker"]
 
 # What each persona may see. Parent and sibling units are out of scope.
 VISIBLE = {
-    "district": {"center", "station_a", "station_b", "room_a1", "room_a2", "room_b1",
-                 "sw_a", "cw_a1", "cw_a2", "cw_b1"},
+    "district": {
+        "center",
+        "station_a",
+        "station_b",
+        "room_a1",
+        "room_a2",
+        "room_b1",
+        "sw_a",
+        "cw_a1",
+        "cw_a2",
+        "cw_b1",
+    },
     "station_a": {"station_a", "room_a1", "room_a2", "sw_a", "cw_a1", "cw_a2"},
     "room_a1": {"room_a1", "cw_a1"},
     "station_b": {"station_b", "room_b1", "cw_b1"},
@@ -27,7 +37,6 @@ VISIBLE = {
 UNIT_PAGES = ["/units/{pk}/", "/api/v1/units/{pk}/"]
 UNIT_EDIT_PAGES = ["/units/{pk}/edit/", "/units/{pk}/status/"]
 WORKER_PAGES = ["/workers/{pk}/", "/api/v1/workers/{pk}/"]
-
 
 
 @pytest.mark.parametrize("persona", list(VISIBLE))
@@ -108,8 +117,10 @@ def test_drilldown_never_lists_out_of_scope_units(world, client):
     assert list(response.context["page"].object_list) == []
 
 
-@pytest.mark.parametrize("persona, count", [("district", 412), ("station_a", 18), ("room_a1", 1),
-                                            ("sysadmin", 0), ("nobody", 0)])
+@pytest.mark.parametrize(
+    "persona, count",
+    [("district", 412), ("station_a", 18), ("room_a1", 1), ("sysadmin", 0), ("nobody", 0)],
+)
 def test_divisions_api_is_scoped(world, client, persona, count):
     client.force_login(getattr(world.users, persona))
     response = client.get("/api/v1/divisions/", {"level": 12})
@@ -118,12 +129,16 @@ def test_divisions_api_is_scoped(world, client, persona, count):
 
 @pytest.mark.parametrize(
     "persona, status",
-    [("district", 200), ("sysadmin", 200), ("station_a", 403), ("room_a1", 403),
-     ("auditor", 403), ("nobody", 403)],
+    [
+        ("district", 200),
+        ("sysadmin", 200),
+        ("station_a", 403),
+        ("room_a1", 403),
+        ("auditor", 403),
+        ("nobody", 403),
+    ],
 )
-def test_accounts_are_managed_by_district_and_system_administrators(
-    world, client, persona, status
-):
+def test_accounts_are_managed_by_district_and_system_administrators(world, client, persona, status):
     client.force_login(getattr(world.users, persona))
     assert client.get("/api/v1/users/").status_code == status
     assert client.get("/accounts/").status_code == status
@@ -140,8 +155,12 @@ def test_account_outside_the_district_is_404(world, client):
 
 
 def test_audit_log_is_for_audit_and_district_administrators(world, client):
-    for persona, status in [("auditor", 200), ("district", 200), ("sysadmin", 403),
-                            ("station_a", 403)]:
+    for persona, status in [
+        ("auditor", 200),
+        ("district", 200),
+        ("sysadmin", 403),
+        ("station_a", 403),
+    ]:
         client.force_login(getattr(world.users, persona))
         assert client.get("/audit/").status_code == status, persona
 

@@ -15,8 +15,16 @@ from .models import ADMINISTRATOR_ROLES, Role
 
 DATA = "data"
 ACCOUNTS = "accounts"
+SECURITY = "security"
+AUDIT = "audit"
 
-ACCOUNT_MANAGER_ROLES = {Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN}
+# 等保 三员分立: each administrative purpose has its own roles; only DATA reaches service data.
+PURPOSE_ROLES = {
+    ACCOUNTS: {Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN},
+    SECURITY: {Role.DISTRICT_ADMIN, Role.SECURITY_ADMIN},
+    AUDIT: {Role.DISTRICT_ADMIN, Role.AUDIT_ADMIN},
+}
+ACCOUNT_MANAGER_ROLES = PURPOSE_ROLES[ACCOUNTS]
 
 
 def _grants(user):
@@ -49,7 +57,7 @@ def scope_prefixes(user, purpose: str = DATA) -> tuple[str, ...]:
                 Role.ROOM_WORKER,
             }:
                 prefixes.add(grant.unit.division_id)
-        elif purpose == ACCOUNTS and grant.role in ACCOUNT_MANAGER_ROLES and grant.unit_id:
+        elif grant.role in PURPOSE_ROLES.get(purpose, ()) and grant.unit_id:
             prefixes.add(grant.unit.division_id)
     # Drop prefixes already covered by a shorter one.
     ordered = sorted(prefixes, key=len)
@@ -92,4 +100,8 @@ def can_edit_workers(user) -> bool:
 
 
 def can_view_audit(user) -> bool:
-    return has_role(user, Role.AUDIT_ADMIN, Role.DISTRICT_ADMIN)
+    return has_role(user, *PURPOSE_ROLES[AUDIT])
+
+
+def can_manage_security(user) -> bool:
+    return has_role(user, *PURPOSE_ROLES[SECURITY])

@@ -34,3 +34,26 @@ def user_search(actor, *, q="", role="", active=""):
 
 def grant_get(actor, user, pk) -> RoleGrant:
     return get_object_or_404(user.grants.all(), pk=pk)
+
+
+def security_users(actor):
+    """Accounts whose logins the actor's security role oversees."""
+    from .scoping import SECURITY
+
+    return filter_by_scope(User.objects.all(), actor, "division__code", SECURITY)
+
+
+def login_failures(actor):
+    """Recorded failed-login streaks (django-axes) of accounts in the actor's security scope,
+    each with whether it currently locks the account."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    usernames = security_users(actor).values("username")
+    attempts = AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")
+    users = {u.username: u for u in security_users(actor)}
+    limit = settings.AXES_FAILURE_LIMIT
+    return [
+        {"attempt": a, "user": users.get(a.username), "locked": a.failures_since_start >= limit}
+        for a in attempts[:200]
+    ]

@@ -14,4 +14,6 @@ urlpatterns = [
     ),
     path("accounts/<int:pk>/password/", views.user_password, name="user-password"),
     path("accounts/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
+    path("security/", views.security_overview, name="security"),
+    path("security/<int:pk>/unlock/", views.security_unlock, name="security-unlock"),
 ]

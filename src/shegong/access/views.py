@@ -12,7 +12,7 @@ from . import selectors, services
 from .decorators import scoped_page
 from .forms import AccountCreateForm, AccountForm, GrantForm, PasswordForm
 from .models import Role
-from .scoping import can_manage_accounts
+from .scoping import can_manage_accounts, can_manage_security
 
 manager_page = scoped_page(check=can_manage_accounts)
 
@@ -154,3 +154,33 @@ def user_unlock(request, pk):
     services.user_unlock(user=account, actor=request.user)
     messages.success(request, _("Failed logins have been cleared; the account can log in."))
     return redirect("access:user-detail", pk=account.pk)
+
+
+security_page = scoped_page(check=can_manage_security)
+
+
+@security_page
+def security_overview(request):
+    from django.conf import settings
+
+    policy = {
+        "failures": settings.AXES_FAILURE_LIMIT,
+        "lock_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+    }
+    return render(
+        request,
+        "access/security.html",
+        {"failures": selectors.login_failures(request.user), "policy": policy},
+    )
+
+
+@require_POST
+@security_page
+def security_unlock(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    account = get_object_or_404(selectors.security_users(request.user), pk=pk)
+    services.user_unlock(user=account, actor=request.user)
+    messages.success(request, _("Failed logins have been cleared; the account can log in."))
+    return redirect("access:security")

@@ -6,7 +6,7 @@ from itertools import islice
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.models import RoleGrant, User
-from shegong.access.scoping import ACCOUNTS, scope_prefixes, scope_q
+from shegong.access.scoping import AUDIT, scope_prefixes, scope_q
 from shegong.network.models import Unit
 from shegong.people.models import Assignment, Certificate, Worker
 
@@ -23,8 +23,8 @@ ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
 def change_log(user, *, kind: str = "", limit: int = 200):
-    """Newest changes first, limited to the divisions whose accounts ``user`` oversees."""
-    prefixes = scope_prefixes(user, ACCOUNTS) or scope_prefixes(user)
+    """Newest changes first, limited to the divisions the user audits."""
+    prefixes = scope_prefixes(user, AUDIT)
     streams = []
     for model, label, field in SOURCES:
         if kind and model._meta.model_name != kind:
@@ -34,14 +34,28 @@ def change_log(user, *, kind: str = "", limit: int = 200):
             .select_related("history_user")
             .order_by("-history_date")[:limit]
         )
+        # A list, not a generator: ``label`` must be bound now, not when merge reads it.
         streams.append(
-            {
-                "when": r.history_date,
-                "who": r.history_user,
-                "what": label,
-                "object": str(r.instance) if r.history_type != "-" else r.history_object,
-                "action": ACTIONS.get(r.history_type, r.history_type),
-            }
-            for r in records
+            [
+                {
+                    "when": r.history_date,
+                    "who": r.history_user,
+                    "kind": model._meta.model_name,
+                    "what": label,
+                    "object": str(r.instance) if r.history_type != "-" else r.history_object,
+                    "action": ACTIONS.get(r.history_type, r.history_type),
+                }
+                for r in records
+            ]
         )
     return list(islice(merge(*streams, key=lambda row: row["when"], reverse=True), limit))
+
+
+def login_log(user, *, limit: int = 200):
+    """Successful logins and logouts (django-axes' access log) of accounts in scope."""
+    from axes.models import AccessLog
+
+    usernames = User.objects.filter(scope_q(scope_prefixes(user, AUDIT), "division__code")).values(
+        "username"
+    )
+    return AccessLog.objects.filter(username__in=usernames).order_by("-attempt_time")[:limit]

@@ -1,0 +1,264 @@
+"""Browser tests: a real Chromium against pytest-django's live server.
+
+The live server runs in another thread and sees only committed rows, so these tests use
+``transactional_db`` (via ``live_server``); its flush empties every table, divisions included,
+so each test reloads them before building the small world. Texts the pages show are computed
+with the server's own catalogs (``zh_text``), so the assertions hold whether or not a string
+has been translated yet. Screenshots go to /tmp/shots/ for a human to look at.
+"""
+
+import os
+import re
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in this thread; the ORM must still work here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import pytest  # noqa: E402
+from django.utils import translation  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from shegong.network.models import Unit  # noqa: E402
+from shegong.people.models import Certificate  # noqa: E402
+
+from .conftest import PASSWORD, TOWN_A, build_world, ensure_divisions  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path("/tmp/shots")
+# Users in Chongqing browse in Chinese; Django maps zh-CN to zh-hans.
+DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
+TIMEOUT_MS = 10_000
+EMPTY_TOWN = "500112007"  # 鸳鸯街道: no unit in the world, so the level is the only fault
+
+
+def zh_text(message):
+    """What a zh-hans page shows for ``message``, translated or not."""
+    with translation.override("zh-hans"):
+        return translation.gettext(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_divisions(django_db_blocker):
+    """Put the divisions back once this module is done, for db tests run after it."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_divisions()
+
+
+@pytest.fixture
+def live_world(live_server, transactional_db):
+    """The conftest world, committed so the live server's thread sees it."""
+    ensure_divisions()
+    return build_world()
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(**context_options)`` -> a fresh page in its own context (own cookies)."""
+    contexts = []
+
+    def open_(**options):
+        context = browser.new_context(**{**DESKTOP, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def submit_login(page, base_url, username, password):
+    page.goto(f"{base_url}/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form:has(#id_password) button[type=submit]").click()
+
+
+def log_in(page, base_url, username):
+    submit_login(page, base_url, username, PASSWORD)
+    expect(page).to_have_url(f"{base_url}/")
+    expect(page.locator("nav.navbar")).to_be_visible()
+
+
+def test_login_coverage_and_drilldown(live_server, live_world, open_page):
+    base = live_server.url
+    page = open_page()
+    page.goto(f"{base}/login/")
+    # Chinese by default: the page says so, and "Log in" comes out as 登录.
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.locator("form:has(#id_password) button[type=submit]")).to_have_text("登录")
+    expect(page).to_have_title(f"登录 · {zh_text('Social Work Three-Level Service System')}")
+    log_in(page, base, "district")
+
+    page.locator("nav a.nav-link[href='/coverage/']").click()
+    expect(page).to_have_url(f"{base}/coverage/")
+    rows = page.locator("#coverage-table tbody tr")
+    expect(rows).to_have_count(31)  # 30 towns and the total
+    expect(rows.last.locator("td").first).to_have_text(zh_text("Total"))
+    town_a = rows.filter(has=page.get_by_role("link", name="双龙湖街道", exact=True))
+    expect(town_a).to_have_count(1)
+    page.locator("#chart canvas").first.wait_for()  # ECharts drew the chart
+    page.screenshot(path=SHOTS / "coverage.png", full_page=True)
+
+    rooms_link = town_a.locator(f"a[href*='metric=rooms_established'][href*='town={TOWN_A}']")
+    expect(rooms_link).to_have_text("2")
+    rooms_link.click()
+    expect(page).to_have_url(
+        re.compile(rf"/coverage/details/\?.*metric=rooms_established&town={TOWN_A}")
+    )
+    listed = page.locator("main table tbody tr td:first-child")
+    expect(listed).to_have_text(["五星路社区社会工作室", "龙昌街社区社会工作室"])
+    expect(page.get_by_text("回兴B1社会工作室")).to_have_count(0)
+    page.screenshot(path=SHOTS / "coverage-drill.png", full_page=True)
+
+    phone = open_page(**PHONE)
+    log_in(phone, base, "district")
+    phone.goto(f"{base}/coverage/")
+    expect(phone.locator("#coverage-table tbody tr")).to_have_count(31)
+    phone.locator("#chart canvas").first.wait_for()
+    phone.screenshot(path=SHOTS / "coverage-phone.png", full_page=True)
+
+
+def test_five_wrong_passwords_lock_the_account(live_server, live_world, open_page):
+    base = live_server.url
+    page = open_page()
+    for _attempt in range(5):
+        submit_login(page, base, "district", "wrong-password")
+        expect(page.locator(".alert-danger")).to_be_visible()
+        expect(page.locator("nav.navbar")).to_have_count(0)
+
+    page.goto(f"{base}/login/")
+    page.locator("#id_username").fill("district")
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_response(
+        lambda r: r.url == f"{base}/login/" and r.request.method == "POST"
+    ) as response:
+        page.locator("form:has(#id_password) button[type=submit]").click()
+    assert response.value.status == 429
+    expect(page.locator("h1")).to_have_text(zh_text("Account locked"))
+    expect(page.locator("nav.navbar")).to_have_count(0)  # not signed in
+    page.screenshot(path=SHOTS / "locked.png", full_page=True)
+    # Still locked for a fresh visit to a page that needs a login.
+    page.goto(f"{base}/coverage/")
+    expect(page).to_have_url(f"{base}/login/?next=/coverage/")
+
+
+def test_room_on_a_town_code_is_refused_on_the_division_field(live_server, live_world, open_page):
+    base = live_server.url
+    page = open_page()
+    log_in(page, base, "district")
+    before = Unit.objects.count()
+
+    page.goto(f"{base}/units/new/")
+    page.locator("#id_kind").select_option("room")
+    page.locator("#id_division").select_option(EMPTY_TOWN)
+    page.locator("#id_status").select_option("planned")
+    page.locator("#id_planned_on").fill("2024-03-01")
+    page.locator("#id_name").fill("鸳鸯街道测试社会工作室")
+    page.locator("main form button[type=submit]").click()
+
+    expect(page).to_have_url(f"{base}/units/new/")
+    field = page.locator("main form .mb-3", has=page.locator("#id_division"))
+    expect(field.locator(".invalid-feedback")).to_have_text(
+        zh_text("A room must sit on a village / community code (12 digits).")
+    )
+    expect(page.locator(".invalid-feedback")).to_have_count(1)  # no other field complains
+    expect(page.locator("#id_division")).to_have_value(EMPTY_TOWN)  # the entry is kept
+    page.screenshot(path=SHOTS / "unit-form-error.png", full_page=True)
+    assert Unit.objects.count() == before
+
+
+def test_room_worker_gets_404_for_another_villages_unit(live_server, live_world, open_page):
+    base = live_server.url
+    page = open_page()
+    log_in(page, base, "room_a1")
+
+    own = page.goto(f"{base}/units/{live_world.room_a1.pk}/")
+    assert own.status == 200
+    expect(page.locator("h1")).to_contain_text("五星路社区社会工作室")
+
+    other = page.goto(f"{base}/units/{live_world.room_b1.pk}/")
+    assert other.status == 404
+    expect(page.get_by_text("回兴B1社会工作室")).to_have_count(0)
+
+
+def test_add_a_certificate_on_a_phone(live_server, live_world, open_page):
+    base = live_server.url
+    worker = live_world.cw_a2  # 王调解, posted to room A2, no certificate yet
+    page = open_page(**PHONE)
+    page.goto(f"{base}/login/")
+    page.screenshot(path=SHOTS / "login-phone.png", full_page=True)
+    log_in(page, base, "station_a")
+
+    # The navbar collapses on a phone: open it, then go to the workers.
+    workers_link = page.locator("nav a.nav-link[href='/workers/']")
+    expect(workers_link).to_be_hidden()
+    page.locator("nav .navbar-toggler").click()
+    workers_link.click()
+    expect(page).to_have_url(f"{base}/workers/")
+    page.get_by_role("link", name="王调解", exact=True).click()
+    expect(page).to_have_url(f"{base}/workers/{worker.pk}/")
+
+    form = page.locator(f"form[action='/workers/{worker.pk}/certificates/']")
+    expect(form).to_be_hidden()
+    page.locator("details:has(form[action$='/certificates/']) > summary").click()
+    expect(form).to_be_visible()
+    form.locator("select[name=tier]").select_option("worker")
+    form.locator("input[name=number]").fill("W-2024-0042")
+    form.locator("input[name=year]").fill("2024")
+    page.screenshot(path=SHOTS / "worker-certificate-form-phone.png", full_page=True)
+    form.locator("button[type=submit]").click()
+
+    expect(page).to_have_url(f"{base}/workers/{worker.pk}/")
+    expect(page.locator(".alert-success")).to_have_text(zh_text("The certificate has been added."))
+    heading = page.get_by_role("heading", name=zh_text("Certificates"), exact=True)
+    certificates = page.locator(".card-body", has=heading).locator("> ul > li")
+    expect(certificates).to_have_count(1)
+    expect(certificates).to_contain_text("W-2024-0042 · 2024")
+    page.screenshot(path=SHOTS / "worker-phone.png", full_page=True)
+    assert list(Certificate.objects.filter(worker=worker).values_list("number", flat=True)) == [
+        "W-2024-0042"
+    ]
+
+
+def test_pages_load_all_their_static_files(live_server, live_world, open_page):
+    base = live_server.url
+    page = open_page()
+    static = []
+    page.on("response", lambda r: static.append((r.status, r.url)) if "/static/" in r.url else None)
+    log_in(page, base, "district")
+    page.goto(f"{base}/coverage/")
+    page.locator("#chart canvas").first.wait_for()
+    assert static, "the page loaded no static files"
+    assert [url for status, url in static if status != 200] == []
+    # app.css is applied: the page background and the red "behind" states.
+    expect(page.locator("body")).to_have_css("background-color", "rgb(245, 247, 250)")
+    expect(page.locator("#coverage-table td.state-behind").first).to_have_css(
+        "color", "rgb(220, 53, 69)"
+    )
