@@ -36,7 +36,9 @@ def main(po_path, map_path):
             ]
             head = [line for line in head if line.strip() != "#" and line != "#,"]
             head = [line for line in head if not line.startswith("#| ")]
-            out.append("\n".join(head + ["msgstr " + json.dumps(mapping[msgid], ensure_ascii=False)]))
+            out.append(
+                "\n".join(head + ["msgstr " + json.dumps(mapping[msgid], ensure_ascii=False)])
+            )
         else:
             out.append(block)
     open(po_path, "w", encoding="utf-8").write("\n\n".join(out))
