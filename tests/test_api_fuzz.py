@@ -1,0 +1,30 @@
+"""Property-based API testing from the OpenAPI schema (schemathesis): whatever a client
+sends, as the district administrator, the API answers without a server error."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+
+from shegong.config.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+
+
+@pytest.fixture
+def district_token(world):
+    return Token.objects.create(user=world.users.district).key
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_never_answers_with_a_server_error(case, district_token):
+    case.call_and_validate(
+        headers={"Authorization": f"Token {district_token}"}, checks=[not_a_server_error]
+    )
