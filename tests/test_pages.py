@@ -123,3 +123,13 @@ def test_coverage_page_bad_date_falls_back_with_a_message(world, client):
 def test_drilldown_unknown_metric_is_404(world, client):
     client.force_login(world.users.district)
     assert client.get("/coverage/details/", {"metric": "nope"}).status_code == 404
+
+
+def test_error_pages_are_in_chinese_and_reveal_nothing(world, client):
+    client.force_login(world.users.room_a1)
+    page = client.get(f"/units/{world.room_b1.pk}/")
+    assert page.status_code == 404
+    body = page.content.decode()
+    assert "不存在" in body and world.room_b1.name not in body
+    denied = client.get("/accounts/")
+    assert denied.status_code == 403 and "无权" in denied.content.decode()
