@@ -17,6 +17,20 @@ def district_token(world):
     return Token.objects.create(user=world.users.district).key
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """The app is called as plain WSGI, so Django would close the test's database
+    connection at the end of each request; Django's own test client prevents that."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
