@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.common.forms import apply_service_errors
+from shegong.common.forms import apply_service_errors, submit_form
 from shegong.common.history import history_rows
 
 from . import selectors, services
@@ -78,13 +78,14 @@ def user_create(request):
 def user_edit(request, pk):
     account = selectors.user_get(request.user, pk)
     form = AccountForm(request.POST or None, instance=account, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(user=account, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The account has been saved."))
+    if request.method == "POST":
+        ok, _changed = submit_form(
+            request,
+            form,
+            lambda data: services.user_update(user=account, actor=request.user, **data),
+            _("The account has been saved."),
+        )
+        if ok:
             return redirect("access:user-detail", pk=account.pk)
     return render(request, "access/user_form.html", {"form": form, "account": account})
 
@@ -94,14 +95,14 @@ def user_edit(request, pk):
 def grant_add(request, pk):
     account = selectors.user_get(request.user, pk)
     form = GrantForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            services.grant_add(user=account, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The role has been granted."))
-            return redirect("access:user-detail", pk=account.pk)
+    ok, _grant = submit_form(
+        request,
+        form,
+        lambda data: services.grant_add(user=account, actor=request.user, **data),
+        _("The role has been granted."),
+    )
+    if ok:
+        return redirect("access:user-detail", pk=account.pk)
     return render(
         request,
         "access/user_detail.html",
@@ -129,16 +130,16 @@ def grant_remove(request, pk, grant_id):
 def user_password(request, pk):
     account = selectors.user_get(request.user, pk)
     form = PasswordForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_set_password(
-                user=account, password=form.cleaned_data["password"], actor=request.user
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The password has been changed."))
-            return redirect("access:user-detail", pk=account.pk)
+    ok, _none = submit_form(
+        request,
+        form,
+        lambda data: services.user_set_password(
+            user=account, password=data["password"], actor=request.user
+        ),
+        _("The password has been changed."),
+    )
+    if ok:
+        return redirect("access:user-detail", pk=account.pk)
     return render(
         request,
         "access/user_detail.html",

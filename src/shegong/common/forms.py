@@ -47,3 +47,22 @@ def apply_service_errors(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def submit_form(request, form, action, success_message):
+    """Validate ``form``; if valid, run ``action(cleaned_data)`` (a service call) and flash
+    ``success_message``. A service's ValidationError lands on the form's fields.
+
+    Returns ``(True, result)`` on success, ``(False, None)`` otherwise.
+    """
+    from django.contrib import messages
+
+    if not form.is_valid():
+        return False, None
+    try:
+        result = action(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False, None
+    messages.success(request, success_message)
+    return True, result

@@ -7,21 +7,7 @@ from shegong.divisions.models import Division
 from shegong.people.models import Worker
 
 from .models import LIFECYCLE, Facility, Unit, UnitStatus
-
-DETAIL_FIELDS = [
-    "name",
-    "operating_mode",
-    "agency",
-    "head",
-    "deputy_head",
-    "address",
-    "phone",
-    "opening_hours",
-    "floor_area",
-    "has_casework_room",
-    "has_group_room",
-    "shared_facilities",
-]
+from .services import DETAIL_FIELDS
 
 
 class UnitForm(BootstrapMixin, forms.ModelForm):

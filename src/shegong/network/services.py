@@ -20,9 +20,8 @@ from .models import (
     UnitStatusChange,
 )
 
-UNIT_FIELDS = {
-    "kind",
-    "division",
+# What can be edited after registration, in display order; kind and division are fixed.
+DETAIL_FIELDS = [
     "name",
     "operating_mode",
     "agency",
@@ -35,8 +34,9 @@ UNIT_FIELDS = {
     "has_casework_room",
     "has_group_room",
     "shared_facilities",
-}
-EDITABLE_FIELDS = UNIT_FIELDS - {"kind", "division"}
+]
+EDITABLE_FIELDS = set(DETAIL_FIELDS)
+UNIT_FIELDS = {"kind", "division", *DETAIL_FIELDS}
 
 
 def validate_unit(unit: Unit) -> None:

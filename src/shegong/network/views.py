@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -8,7 +7,7 @@ from django.utils.translation import gettext as _
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_network
 from shegong.common.dates import parse_as_of
-from shegong.common.forms import apply_service_errors
+from shegong.common.forms import submit_form
 from shegong.common.history import history_rows
 
 from . import selectors, services
@@ -21,7 +20,7 @@ from .coverage import (
     coverage_report,
 )
 from .exports import coverage_workbook, drilldown_workbook
-from .forms import DETAIL_FIELDS, TransitionForm, UnitCreateForm, UnitForm
+from .forms import TransitionForm, UnitCreateForm, UnitForm
 from .models import UnitKind, UnitStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,13 +70,14 @@ def unit_detail(request, pk):
 @scoped_page(check=can_edit_network)
 def unit_create(request):
     form = UnitCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The unit has been registered."))
+    if request.method == "POST":
+        ok, unit = submit_form(
+            request,
+            form,
+            lambda data: services.unit_create(actor=request.user, **data),
+            _("The unit has been registered."),
+        )
+        if ok:
             return redirect(unit)
     return render(request, "network/unit_form.html", {"form": form})
 
@@ -86,14 +86,14 @@ def unit_create(request):
 def unit_edit(request, pk):
     unit = selectors.unit_get(request.user, pk)
     form = UnitForm(request.POST or None, instance=unit, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in DETAIL_FIELDS}
-        try:
-            services.unit_update(unit=unit, actor=request.user, **data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The unit has been saved."))
+    if request.method == "POST":
+        ok, _changed = submit_form(
+            request,
+            form,
+            lambda data: services.unit_update(unit=unit, actor=request.user, **data),
+            _("The unit has been saved."),
+        )
+        if ok:
             return redirect(unit)
     return render(request, "network/unit_form.html", {"form": form, "unit": unit})
 
@@ -103,19 +103,20 @@ def unit_transition(request, pk):
     unit = selectors.unit_get(request.user, pk)
     allowed = services.allowed_transitions(unit)
     form = TransitionForm(request.POST or None, allowed=allowed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_transition(
+    if request.method == "POST":
+        ok, _unit = submit_form(
+            request,
+            form,
+            lambda data: services.unit_transition(
                 unit=unit,
                 actor=request.user,
-                to_status=form.cleaned_data["status"],
-                effective_on=form.cleaned_data["effective_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The unit's status has been changed."))
+                to_status=data["status"],
+                effective_on=data["effective_on"],
+                note=data["note"],
+            ),
+            _("The unit's status has been changed."),
+        )
+        if ok:
             return redirect(unit)
     return render(request, "network/unit_transition.html", {"form": form, "unit": unit})
 

@@ -7,12 +7,11 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_workers
-from shegong.common.forms import apply_service_errors
+from shegong.common.forms import submit_form
 from shegong.common.history import history_rows
 
 from . import selectors, services
 from .forms import (
-    WORKER_FORM_FIELDS,
     AssignmentForm,
     CertificateForm,
     EndAssignmentForm,
@@ -51,15 +50,14 @@ def worker_detail(request, pk):
 @scoped_page(check=can_edit_workers)
 def worker_create(request):
     form = WorkerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            worker = services.worker_create(
-                actor=request.user, **{f: form.cleaned_data[f] for f in WORKER_FORM_FIELDS}
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The worker has been registered."))
+    if request.method == "POST":
+        ok, worker = submit_form(
+            request,
+            form,
+            lambda data: services.worker_create(actor=request.user, **data),
+            _("The worker has been registered."),
+        )
+        if ok:
             return redirect(worker)
     return render(request, "people/worker_form.html", {"form": form})
 
@@ -68,17 +66,14 @@ def worker_create(request):
 def worker_edit(request, pk):
     worker = selectors.worker_get(request.user, pk)
     form = WorkerForm(request.POST or None, instance=worker, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.worker_update(
-                worker=worker,
-                actor=request.user,
-                **{f: form.cleaned_data[f] for f in WORKER_FORM_FIELDS},
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The worker has been saved."))
+    if request.method == "POST":
+        ok, _changed = submit_form(
+            request,
+            form,
+            lambda data: services.worker_update(worker=worker, actor=request.user, **data),
+            _("The worker has been saved."),
+        )
+        if ok:
             return redirect(worker)
     return render(request, "people/worker_form.html", {"form": form, "worker": worker})
 
@@ -99,14 +94,14 @@ def _detail_with_form(request, worker, **forms):
 def certificate_add(request, pk):
     worker = selectors.worker_get(request.user, pk)
     form = CertificateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.certificate_add(worker=worker, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The certificate has been added."))
-            return redirect(worker)
+    ok, _cert = submit_form(
+        request,
+        form,
+        lambda data: services.certificate_add(worker=worker, actor=request.user, **data),
+        _("The certificate has been added."),
+    )
+    if ok:
+        return redirect(worker)
     return _detail_with_form(request, worker, certificate_form=form)
 
 
@@ -115,14 +110,14 @@ def certificate_add(request, pk):
 def assignment_add(request, pk):
     worker = selectors.worker_get(request.user, pk)
     form = AssignmentForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            services.assignment_add(worker=worker, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The posting has been added."))
-            return redirect(worker)
+    ok, _assignment = submit_form(
+        request,
+        form,
+        lambda data: services.assignment_add(worker=worker, actor=request.user, **data),
+        _("The posting has been added."),
+    )
+    if ok:
+        return redirect(worker)
     return _detail_with_form(request, worker, assignment_form=form)
 
 
