@@ -99,6 +99,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SHEGONG_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Province-wide coverage queries cost just above the JIT threshold: PostgreSQL then
+    # spends ~0.9 s compiling a query that runs in 60 ms (docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"

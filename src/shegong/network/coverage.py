@@ -139,14 +139,14 @@ def _towns_in_scope(prefixes):
     return towns.filter(inside | around)
 
 
-def _rows_at(user, day) -> dict[str, Row]:
+def _towns(user) -> dict[str, tuple[str, int]]:
+    """``{town code: (name, villages in scope)}``; the same at every date of a report."""
     prefixes = scope_prefixes(user)
-    rows = {
-        code: Row(code=code, name=name)
-        for code, name in _towns_in_scope(prefixes).values_list("code", "name")
+    towns = {
+        code: [name, 0] for code, name in _towns_in_scope(prefixes).values_list("code", "name")
     }
-    if not rows:
-        return rows
+    if not towns:
+        return {}
     villages = (
         Division.objects.filter(level=Level.VILLAGE, is_active=True)
         .filter(scope_q(prefixes, "code"))
@@ -155,8 +155,16 @@ def _rows_at(user, day) -> dict[str, Row]:
         .annotate(n=Count("code"))
     )
     for item in villages:
-        if item["town"] in rows:
-            rows[item["town"]].villages = item["n"]
+        if item["town"] in towns:
+            towns[item["town"]][1] = item["n"]
+    return {code: (name, n) for code, (name, n) in towns.items()}
+
+
+def _rows_at(user, day, towns=None) -> dict[str, Row]:
+    towns = _towns(user) if towns is None else towns
+    rows = {code: Row(code=code, name=name, villages=n) for code, (name, n) in towns.items()}
+    if not rows:
+        return rows
     station, room = Q(kind=UnitKind.STATION), Q(kind=UnitKind.ROOM)
     est, op = established_q(day), operating_q(day)
     units = (
@@ -195,14 +203,15 @@ def _milestone_state(held_then: bool, holds_now: bool, as_of, due) -> str:
 
 
 def coverage_report(user, as_of: datetime.date) -> CoverageReport:
-    rows = _rows_at(user, as_of)
+    towns = _towns(user)
+    rows = _rows_at(user, as_of, towns)
     total = Row(code="", name=str(_("Total")))
     for row in rows.values():
         total.add(row)
     checks = {"coverage": lambda r: r.full_coverage, "operating": lambda r: r.all_operating}
     milestones = []
     for key, due, label in MILESTONES:
-        then = _rows_at(user, due) if as_of >= due else rows
+        then = _rows_at(user, due, towns) if as_of >= due else rows
         check = checks[key]
         for code, row in rows.items():
             row.milestones[key] = _milestone_state(check(then[code]), check(row), as_of, due)
