@@ -290,3 +290,35 @@ def test_schema_and_offline_docs(as_district):
         assert path in text
     docs = as_district.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+@pytest.mark.parametrize(
+    "method, url, body, content_type",
+    [
+        (
+            "post",
+            "/api/v1/workers/",
+            '{"name": "x", "division": "50011\\u0000"}',
+            "application/json",
+        ),
+        (
+            "post",
+            "/api/v1/workers/",
+            "name=x&division=50011%00",
+            "application/x-www-form-urlencoded",
+        ),
+        ("get", "/api/v1/units/?kind=room%00", None, None),
+    ],
+)
+def test_nul_characters_are_a_400_not_a_database_error(world, method, url, body, content_type):
+    """Found by the schema fuzzer on PostgreSQL: a NUL in a related-object id was a 500."""
+    client = APIClient()
+    client.force_authenticate(world.users.district)
+    kwargs = {"data": body, "content_type": content_type} if body else {}
+    assert getattr(client, method)(url, **kwargs).status_code == 400
+
+
+def test_nul_in_a_page_form_is_a_400(world, client):
+    client.force_login(world.users.district)
+    response = client.post("/units/new/", {"kind": "room", "division": "500112002003\x00"})
+    assert response.status_code == 400

@@ -99,6 +99,11 @@ def can_edit_workers(user) -> bool:
     return has_role(user, Role.DISTRICT_ADMIN, Role.STATION_STAFF)
 
 
+def can_view_coverage(user) -> bool:
+    """Coverage is read per town, so it needs a data scope of a town or wider."""
+    return any(len(p) <= 9 for p in scope_prefixes(user))
+
+
 def can_view_audit(user) -> bool:
     return has_role(user, *PURPOSE_ROLES[AUDIT])
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, serializers
@@ -19,6 +19,9 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DataError):
+        # A value the database cannot store; the fields should have caught it first.
+        exc = exceptions.ValidationError({"non_field_errors": [_("A value is not valid.")]})
     elif isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError(
             {"non_field_errors": [_("This conflicts with an existing record.")]}

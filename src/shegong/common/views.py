@@ -1,11 +1,8 @@
-import datetime
-
 from django.shortcuts import render
 from django.utils import timezone
 
 from shegong.access.decorators import scoped_page
-from shegong.access.scoping import user_roles
-from shegong.network.api import can_view_coverage
+from shegong.access.scoping import can_view_coverage
 from shegong.network.coverage import coverage_report
 from shegong.network.selectors import unit_counts
 from shegong.people.selectors import workers_for
@@ -13,10 +10,10 @@ from shegong.people.selectors import workers_for
 
 @scoped_page
 def home(request):
-    context = {"roles": user_roles(request.user)}
-    context["counts"] = unit_counts(request.user)
-    context["workers"] = workers_for(request.user).filter(is_active=True).count()
+    context = {
+        "counts": unit_counts(request.user),
+        "workers": workers_for(request.user).filter(is_active=True).count(),
+    }
     if can_view_coverage(request.user):
         context["coverage"] = coverage_report(request.user, timezone.localdate())
-    context["today"] = datetime.date.today()
     return render(request, "home.html", context)

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shegong.access.scoping import can_edit_network, scope_prefixes
+from shegong.access.scoping import can_edit_network, can_view_coverage
 from shegong.common.api import ScopedPrimaryKeyRelatedField
 from shegong.common.dates import parse_as_of
 from shegong.common.permissions import write_permission
@@ -197,11 +197,6 @@ class CoverageSerializer(serializers.Serializer):
     total = CoverageTownSerializer()
     milestones = MilestoneSerializer(many=True)
     towns = CoverageTownSerializer(many=True)
-
-
-def can_view_coverage(user) -> bool:
-    """Coverage is read per town, so it needs a scope of a town or wider."""
-    return any(len(p) <= 9 for p in scope_prefixes(user))
 
 
 class CoverageReportView(APIView):

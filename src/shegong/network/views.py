@@ -5,13 +5,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shegong.access.decorators import scoped_page
-from shegong.access.scoping import can_edit_network
+from shegong.access.scoping import can_edit_network, can_view_coverage
 from shegong.common.dates import parse_as_of
 from shegong.common.forms import submit_form
 from shegong.common.history import history_rows
 
 from . import selectors, services
-from .api import can_view_coverage
 from .coverage import (
     DRILL_METRICS,
     MILESTONE_LABELS,
