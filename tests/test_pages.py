@@ -133,3 +133,34 @@ def test_error_pages_are_in_chinese_and_reveal_nothing(world, client):
     assert "不存在" in body and world.room_b1.name not in body
     denied = client.get("/accounts/")
     assert denied.status_code == 403 and "无权" in denied.content.decode()
+
+
+def read_sheet(response):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def test_unit_and_worker_lists_export_what_the_user_sees(world, client):
+    client.force_login(world.users.station_a)
+    units = read_sheet(client.get("/units/", {"export": "xlsx"}))
+    assert sorted(r[2] for r in units[2:]) == sorted(
+        [world.station_a.name, world.room_a1.name, world.room_a2.name]
+    )
+    workers = read_sheet(client.get("/workers/", {"export": "xlsx", "certified": "yes"}))
+    assert [r[0] for r in workers[2:]] == ["李网格"]
+    assert "A-0001" in workers[2][7] and world.room_a1.name in workers[2][8]
+
+
+def test_drilldown_exports_its_units(world, client):
+    client.force_login(world.users.district)
+    rows = read_sheet(
+        client.get(
+            "/coverage/details/",
+            {"metric": "rooms_uncertified", "as_of": "2024-06-30", "export": "xlsx"},
+        )
+    )
+    assert [r[2] for r in rows[2:]] == [world.room_a2.name]

@@ -1,12 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_network, can_view_coverage
 from shegong.common.dates import parse_as_of
+from shegong.common.exports import table_workbook, xlsx_response
 from shegong.common.forms import submit_form
 from shegong.common.history import history_rows
 
@@ -18,23 +19,19 @@ from .coverage import (
     coverage_drilldown,
     coverage_report,
 )
-from .exports import coverage_workbook, drilldown_workbook
+from .exports import coverage_workbook, unit_headers, unit_rows
 from .forms import TransitionForm, UnitCreateForm, UnitForm
 from .models import UnitKind, UnitStatus
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @scoped_page
 def unit_list(request):
     params = {k: request.GET.get(k, "") for k in ("q", "kind", "status", "town")}
     units = selectors.unit_search(request.user, **params)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            table_workbook(_("Units"), unit_headers(), unit_rows(units)), "units.xlsx"
+        )
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -164,33 +161,10 @@ def coverage_drill(request):
     title = f"{DRILL_METRICS[metric]} · {as_of.isoformat()}"
     if request.GET.get("export") == "xlsx":
         if is_village:
-            headers = [_("Code"), _("Village / community")]
-            rows = [[d.code, d.name] for d in items]
+            headers, rows = [_("Code"), _("Village / community")], ([d.code, d.name] for d in items)
         else:
-            headers = [
-                _("Code"),
-                _("Division"),
-                _("Unit"),
-                _("Kind"),
-                _("Status"),
-                _("Established on"),
-                _("Operating since"),
-                _("Operating agency"),
-            ]
-            rows = [
-                [
-                    u.division_id,
-                    u.division.name,
-                    u.name,
-                    u.get_kind_display(),
-                    u.get_status_display(),
-                    u.established_on,
-                    u.operating_on,
-                    u.agency.name if u.agency else "",
-                ]
-                for u in items
-            ]
-        return xlsx_response(drilldown_workbook(title, headers, rows), f"{metric}-{as_of}.xlsx")
+            headers, rows = unit_headers(), unit_rows(items.select_related("head"))
+        return xlsx_response(table_workbook(title, headers, rows), f"{metric}-{as_of}.xlsx")
     page = Paginator(items, 100).get_page(request.GET.get("page"))
     return render(
         request,

@@ -7,10 +7,12 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_workers
+from shegong.common.exports import table_workbook, xlsx_response
 from shegong.common.forms import submit_form
 from shegong.common.history import history_rows
 
 from . import selectors, services
+from .exports import worker_headers, worker_rows
 from .forms import (
     AssignmentForm,
     CertificateForm,
@@ -24,6 +26,11 @@ from .models import WorkerRole
 def worker_list(request):
     params = {k: request.GET.get(k, "") for k in ("q", "role", "certified")}
     workers = selectors.worker_search(request.user, **params).prefetch_related("certificates")
+    if request.GET.get("export") == "xlsx":
+        workers = workers.prefetch_related("assignments__unit")
+        return xlsx_response(
+            table_workbook(_("Workers"), worker_headers(), worker_rows(workers)), "workers.xlsx"
+        )
     page = Paginator(workers, 50).get_page(request.GET.get("page"))
     return render(
         request,
