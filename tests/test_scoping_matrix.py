@@ -186,3 +186,61 @@ def test_every_page_view_declares_it_is_scope_safe():
 
     walk(get_resolver().url_patterns)
     assert unguarded == []
+
+
+def test_every_object_route_answers_404_for_another_districts_object(world, client):
+    """Walk the URL configuration: every page and endpoint that takes an object id answers
+    404 (or 405 for a method it lacks) for an object in another district, even to the
+    district administrator. A new route with an unmapped resource fails this test."""
+    import re
+
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from shegong.access.services import grant_add
+    from shegong.people.services import assignment_add
+
+    from .conftest import D, make_user
+
+    outsider = make_user("outsider", division=world.div["500103"])
+    grant = grant_add(user=outsider, role="station_staff", unit=world.other_station, actor=None)
+    posting = assignment_add(
+        worker=world.other_worker, unit=world.other_station, start_on=D(2022, 1, 1), actor=None
+    )
+    ids = {
+        "units": world.other_station.pk,
+        "workers": world.other_worker.pk,
+        "accounts": outsider.pk,
+        "users": outsider.pk,
+        "security": outsider.pk,
+        "divisions": "500103",
+    }
+    nested = {"assignment_id": posting.pk, "grant_id": grant.pk}
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern) != "admin/":
+                    yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    client.force_login(world.users.district)
+    checked, wrong = [], []
+    for route in walk(get_resolver().url_patterns):
+        if "pk" not in route or "format" in route:
+            continue
+        path = "/" + route.replace("^", "").replace("$", "").replace("\\", "")
+        resource = re.search(r"(?:api/v1/)?([a-z-]+)/", path).group(1)
+        assert resource in ids, f"no out-of-scope object for {route}"
+        path = re.sub(r"<int:pk>|\(\?P<pk>[^)]*\)", str(ids[resource]), path)
+        for name, value in nested.items():
+            path = re.sub(rf"<int:{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
+        statuses = {
+            method: getattr(client, method)(path).status_code
+            for method in ("get", "post", "delete")
+        }
+        checked.append(path)
+        if not set(statuses.values()) <= {404, 405} or 404 not in statuses.values():
+            wrong.append((path, statuses))
+    assert len(checked) >= 20
+    assert wrong == []
