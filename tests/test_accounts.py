@@ -182,3 +182,28 @@ def test_audit_log_lists_logins_in_scope(world, client):
     usernames = {a.username for a in page.context["logins"]}
     assert "station_a" in usernames and "outsider" not in usernames
     assert {r["kind"] for r in page.context["rows"]} >= {"unit", "worker", "user", "rolegrant"}
+
+
+def test_logging_in_records_the_time_without_a_history_row(world, client):
+    user = world.users.station_a
+    before = user.history.count()
+    assert login(client, "station_a", PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == before
+
+
+def test_history_shows_labels_and_yes_no(world, client):
+    from shegong.people.services import worker_update
+
+    worker_update(
+        worker=world.cw_a1, actor=world.users.district, employment="part_time", is_active=False
+    )
+    client.force_login(world.users.district)
+    from django.utils import translation
+
+    rows = client.get(f"/workers/{world.cw_a1.pk}/").context["history"]
+    with translation.override("zh-hans"):
+        changes = {c["field"]: (str(c["old"]), str(c["new"])) for c in rows[0]["changes"]}
+    assert ("专职", "兼职") in changes.values()
+    assert ("是", "否") in changes.values()

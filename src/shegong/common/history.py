@@ -1,6 +1,6 @@
 """Change history (django-simple-history) turned into rows a page can show."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
@@ -19,7 +19,11 @@ def history_rows(instance, limit: int = 50):
             for change in delta.changes:
                 field = instance._meta.get_field(change.field)
                 changes.append(
-                    {"field": str(field.verbose_name), "old": change.old, "new": change.new}
+                    {
+                        "field": str(field.verbose_name),
+                        "old": _display(field, change.old),
+                        "new": _display(field, change.new),
+                    }
                 )
         rows.append(
             {
@@ -30,3 +34,14 @@ def history_rows(instance, limit: int = 50):
             }
         )
     return rows
+
+
+def _display(field, value):
+    """A stored value as a person reads it: choices by label, booleans as yes / no."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value

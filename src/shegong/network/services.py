@@ -138,7 +138,7 @@ def unit_create(*, actor, **data) -> Unit:
                 status=step,
                 effective_on=day,
                 recorded_by=_user(actor),
-                note=_("registered"),
+                note="",
             )
     return unit
 
