@@ -262,3 +262,59 @@ def test_pages_load_all_their_static_files(live_server, live_world, open_page):
     expect(page.locator("#coverage-table td.state-behind").first).to_have_css(
         "color", "rgb(220, 53, 69)"
     )
+
+
+def test_district_creates_an_account_that_sees_only_its_town(live_server, live_world, open_page):
+    base = live_server.url
+    page = open_page()
+    log_in(page, base, "district")
+    page.locator("nav a.nav-link[href='/accounts/']").click()
+    page.locator("a[href='/accounts/new/']").click()
+    page.locator("#id_username").fill("zhanzhang")
+    page.locator("#id_display_name").fill("双龙湖站长")
+    page.locator("#id_division").select_option(TOWN_A)
+    page.locator("main form button[type=submit]").click()
+
+    # The generated password is shown once, on the account's page.
+    notice = page.locator(".alert-warning")
+    expect(notice).to_contain_text("zhanzhang")
+    password = re.search(r"Sg-\S+7a", notice.inner_text()).group(0)
+    grant = page.locator("form[action$='/grants/']")
+    grant.locator("select[name=role]").select_option("station_staff")
+    grant.locator("select[name=unit]").select_option(str(live_world.station_a.pk))
+    grant.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_have_text(zh_text("The role has been granted."))
+    page.screenshot(path=SHOTS / "account-granted.png", full_page=True)
+    page.locator("nav form[action='/logout/'] button").click()
+    expect(page).to_have_url(re.compile(r"/login/"))
+
+    submit_login(page, base, "zhanzhang", password)
+    expect(page).to_have_url(f"{base}/")
+    page.goto(f"{base}/units/")
+    names = page.locator("main table tbody tr td:first-child")
+    expect(names).to_have_count(3)
+    expect(page.get_by_text("回兴B1社会工作室")).to_have_count(0)
+    # A station worker reads accounts of nobody.
+    assert page.goto(f"{base}/accounts/").status == 403
+
+
+def test_district_moves_a_room_into_operation(live_server, live_world, open_page):
+    base = live_server.url
+    room = live_world.room_a2  # established 2021-10-01, not yet operating
+    page = open_page()
+    log_in(page, base, "district")
+    page.goto(f"{base}/units/{room.pk}/")
+    page.locator(f"a[href='/units/{room.pk}/status/']").click()
+    form = page.locator("main form")
+    form.locator("select[name=status]").select_option("operating")
+    form.locator("input[name=effective_on]").fill("2021-01-01")  # before establishment
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-field=effective_on]")).to_be_visible()
+    form.locator("input[name=effective_on]").fill("2022-06-01")
+    form.locator("input[name=note]").fill("验收合格")
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(f"{base}/units/{room.pk}/")
+    expect(page.locator("h1 .badge")).to_have_text(zh_text("operating"))
+    expect(page.locator("main ol li").last).to_contain_text("2022-06-01")
+    expect(page.locator("main ol li").last).to_contain_text("验收合格")
+    page.screenshot(path=SHOTS / "unit-operating.png", full_page=True)
