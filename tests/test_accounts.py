@@ -207,3 +207,27 @@ def test_history_shows_labels_and_yes_no(world, client):
         changes = {c["field"]: (str(c["old"]), str(c["new"])) for c in rows[0]["changes"]}
     assert ("专职", "兼职") in changes.values()
     assert ("是", "否") in changes.values()
+
+
+def test_account_page_history_shows_role_grants_and_revocations(world, client):
+    from django.utils import translation
+
+    client.force_login(world.users.district)
+    client.post(
+        f"/accounts/{world.users.nobody.pk}/grants/",
+        {"role": "room_worker", "unit": world.room_a1.pk},
+    )
+    grant = world.users.nobody.grants.get()
+    client.post(f"/accounts/{world.users.nobody.pk}/grants/{grant.pk}/revoke/")
+    history = client.get(f"/accounts/{world.users.nobody.pk}/").context["history"]
+    with translation.override("en"):
+        actions = [(str(row["action"]), row.get("detail", "")) for row in history]
+    assert actions[0][0] == "role revoked"
+    assert actions[1][0] == "role granted" and world.room_a1.name in actions[1][1]
+    assert history[0]["who"] == world.users.district
+
+
+def test_grant_form_has_no_default_role(world, client):
+    client.force_login(world.users.district)
+    response = client.post(f"/accounts/{world.users.nobody.pk}/grants/", {"unit": ""})
+    assert response.status_code == 400 and response.context["grant_form"].errors["role"]

@@ -48,7 +48,8 @@ class AccountCreateForm(AccountForm):
 
 
 class GrantForm(BootstrapMixin, forms.Form):
-    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    # No default: a slip of the thumb must not grant the district administrator role.
+    role = forms.ChoiceField(label=_("role"), choices=[("", "---------"), *Role.choices])
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
     agency = forms.ModelChoiceField(
         label=_("agency"), queryset=Agency.objects.all(), required=False

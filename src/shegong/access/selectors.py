@@ -57,3 +57,43 @@ def login_failures(actor):
         {"attempt": a, "user": users.get(a.username), "locked": a.failures_since_start >= limit}
         for a in attempts[:200]
     ]
+
+
+def account_history(account, limit: int = 50):
+    """The account's own changes and its role grants and revocations, newest first."""
+    from django.utils.translation import gettext_lazy as _
+
+    from shegong.common.history import history_rows
+
+    rows = history_rows(account, limit=limit)
+    labels = {"+": _("role granted"), "-": _("role revoked"), "~": _("role changed")}
+    grants = (
+        RoleGrant.history.filter(user_id=account.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    for record in grants:
+        label = labels.get(record.history_type, record.history_type)
+        rows.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user or _("system"),
+                "action": label,
+                "detail": _grant_text(record),
+                "changes": [],
+            }
+        )
+    return sorted(rows, key=lambda row: row["when"], reverse=True)[:limit]
+
+
+def _grant_text(record) -> str:
+    from shegong.network.models import Agency, Unit
+
+    from .models import Role
+
+    where = ""
+    if record.unit_id:
+        where = Unit.objects.filter(pk=record.unit_id).values_list("name", flat=True).first()
+    elif record.agency_id:
+        where = Agency.objects.filter(pk=record.agency_id).values_list("name", flat=True).first()
+    return f"{Role(record.role).label} @ {where or '-'}"

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.common.forms import apply_service_errors, submit_form
-from shegong.common.history import history_rows
 
 from . import selectors, services
 from .decorators import scoped_page
@@ -32,7 +31,7 @@ def user_list(request):
 def _detail_context(request, account, **extra):
     context = {
         "account": account,
-        "history": history_rows(account),
+        "history": selectors.account_history(account),
         "grant_form": GrantForm(user=request.user),
         "password_form": PasswordForm(),
     }
