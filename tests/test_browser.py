@@ -318,3 +318,42 @@ def test_district_moves_a_room_into_operation(live_server, live_world, open_page
     expect(page.locator("main ol li").last).to_contain_text("2022-06-01")
     expect(page.locator("main ol li").last).to_contain_text("验收合格")
     page.screenshot(path=SHOTS / "unit-operating.png", full_page=True)
+
+
+def test_import_units_from_excel(live_server, live_world, open_page, tmp_path):
+    from openpyxl import Workbook
+
+    base = live_server.url
+    free = sorted(c for c in live_world.div if c.startswith("500112007") and len(c) == 12)[:3]
+    wb = Workbook()
+    wb.active.append(["区划代码", "名称", "设立日期"])
+    wb.active.append([free[0], "甲社会工作室", "2022-01-01"])
+    wb.active.append([free[1], "乙社会工作室", "2022-02-30"])  # no such day
+    wb.active.append([free[2], "丙社会工作室", "2022-03-01"])
+    bad_file = tmp_path / "bad.xlsx"
+    wb.save(bad_file)
+    wb.active["C3"] = "2022-02-28"
+    good_file = tmp_path / "good.xlsx"
+    wb.save(good_file)
+
+    page = open_page()
+    log_in(page, base, "district")
+    page.goto(f"{base}/units/")
+    page.locator("a[href='/units/import/']").click()
+    form = page.locator("main form")
+    form.locator("input[type=file]").set_input_files(bad_file)
+    form.locator("input[name=dry_run]").uncheck()
+    form.locator("button[type=submit]").click()
+    report = page.locator("#import-report")
+    expect(report.locator(".alert-danger")).to_be_visible()
+    expect(report.locator("tbody tr")).to_have_count(1)
+    expect(report.locator("tbody tr td").first).to_have_text("3")
+    page.screenshot(path=SHOTS / "import-report.png", full_page=True)
+    assert not Unit.objects.filter(division_id__in=free).exists()
+
+    form.locator("input[type=file]").set_input_files(good_file)
+    form.locator("input[name=dry_run]").uncheck()
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(f"{base}/units/")
+    expect(page.locator(".alert-success")).to_contain_text("3")
+    assert Unit.objects.filter(division_id__in=free).count() == 3

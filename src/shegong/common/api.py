@@ -41,3 +41,39 @@ class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=True)
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    created = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+    committed = serializers.BooleanField()
+    errors = RowErrorSerializer(many=True)
+
+
+def import_response(request, columns, handle_row):
+    """Shared by every ``…/import/`` endpoint: 200 with the report when every row passed,
+    400 with it (or with the file's problem) otherwise."""
+    from rest_framework.response import Response
+
+    from .imports import ImportFileError, read_rows, run_import
+
+    data = ImportRequestSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        rows = read_rows(data.validated_data["file"], columns)
+    except ImportFileError as exc:
+        raise exceptions.ValidationError({"file": [str(exc)]}) from exc
+    report = run_import(rows, handle_row, columns, dry_run=data.validated_data["dry_run"])
+    return Response(ImportReportSerializer(report).data, status=200 if report.ok else 400)

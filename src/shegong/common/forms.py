@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapMixin:
@@ -66,3 +67,10 @@ def submit_form(request, form, action, success_message):
         return False, None
     messages.success(request, success_message)
     return True, result
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("Excel file"))
+    dry_run = forms.BooleanField(
+        label=_("Check only (write nothing)"), required=False, initial=True
+    )

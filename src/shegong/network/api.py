@@ -2,11 +2,17 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shegong.access.scoping import can_edit_network, can_view_coverage
-from shegong.common.api import ScopedPrimaryKeyRelatedField
+from shegong.common.api import (
+    ImportReportSerializer,
+    ImportRequestSerializer,
+    ScopedPrimaryKeyRelatedField,
+    import_response,
+)
 from shegong.common.dates import parse_as_of
 from shegong.common.permissions import write_permission
 from shegong.divisions.models import Division
@@ -14,6 +20,7 @@ from shegong.people.models import Worker
 
 from . import selectors, services
 from .coverage import coverage_report
+from .imports import import_unit_row, unit_columns
 from .models import Agency, Facility, Unit, UnitStatus, UnitStatusChange
 
 
@@ -159,6 +166,17 @@ class UnitViewSet(
             actor=request.user,
         )
         return Response(self.get_serializer(unit).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_units(self, request):
+        """Import units from an Excel register (the template of ``/units/import/``)."""
+        return import_response(
+            request, unit_columns(), lambda values: import_unit_row(values, actor=request.user)
+        )
 
 
 class CoverageTownSerializer(serializers.Serializer):

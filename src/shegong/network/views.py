@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -8,8 +9,9 @@ from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_network, can_view_coverage
 from shegong.common.dates import parse_as_of
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import submit_form
+from shegong.common.forms import ImportForm, submit_form
 from shegong.common.history import history_rows
+from shegong.common.imports import ImportFileError, read_rows, run_import, template_workbook
 
 from . import selectors, services
 from .coverage import (
@@ -21,6 +23,7 @@ from .coverage import (
 )
 from .exports import coverage_workbook, unit_headers, unit_rows
 from .forms import TransitionForm, UnitCreateForm, UnitForm
+from .imports import import_unit_row, unit_columns, unit_template_notes
 from .models import UnitKind, UnitStatus
 
 
@@ -178,3 +181,39 @@ def coverage_drill(request):
             "as_of": as_of,
         },
     )
+
+
+@scoped_page(check=can_edit_network)
+def unit_import(request):
+    """Upload the unit register as Excel: check, then import all rows or none."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        columns = unit_columns()
+        try:
+            rows = read_rows(form.cleaned_data["file"], columns)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            report = run_import(
+                rows,
+                lambda values: import_unit_row(values, actor=request.user),
+                columns,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            if report.committed:
+                messages.success(request, _("%d units have been imported.") % report.created)
+                return redirect("network:unit-list")
+    failed = bool(form.errors) or (report is not None and not report.ok)
+    return render(
+        request,
+        "network/unit_import.html",
+        {"form": form, "report": report},
+        status=400 if failed else 200,
+    )
+
+
+@scoped_page(check=can_edit_network)
+def unit_import_template(request):
+    content = template_workbook(_("Units"), unit_columns(), unit_template_notes())
+    return xlsx_response(content, "units-template.xlsx")
