@@ -10,8 +10,10 @@ checks everything and always rolls back.
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -77,6 +79,18 @@ def cell_date(value) -> datetime.date | None:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(_("Enter a date as YYYY-MM-DD.")) from exc
+
+
+def choice_value(text: str, choices) -> str:
+    """A choice by its code or its label in any of the site's languages."""
+    for value, label in choices:
+        names = {value}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                names.add(str(label))
+        if text in names:
+            return value
+    raise ValueError(_("Not one of: %s") % "、".join(str(label) for _v, label in choices))
 
 
 def read_rows(upload, columns: list[Column]) -> list[tuple[int, dict]]:

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from shegong.common.imports import Column, cell_date, cell_text
+from shegong.common.imports import Column, cell_date, cell_text, choice_value
 from shegong.divisions.models import Division
 
 from . import services
@@ -56,21 +56,6 @@ def unit_template_notes() -> list[str]:
     ]
 
 
-def _choice(text: str, choices) -> str:
-    """A choice by its code or its label in any of the site's languages."""
-    from django.conf import settings
-    from django.utils import translation
-
-    for value, label in choices:
-        names = {value}
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                names.add(str(label))
-        if text in names:
-            return value
-    raise ValueError(_("Not one of: %s") % "、".join(str(label) for _v, label in choices))
-
-
 def _flag(text: str) -> bool:
     lowered = text.lower()
     if lowered in YES:
@@ -109,7 +94,7 @@ def import_unit_row(values: dict, *, actor):
     mode = cell_text(values.get("operating_mode"))
     attempt(
         "operating_mode",
-        lambda: _choice(mode, OperatingMode.choices) if mode else OperatingMode.SELF_RUN,
+        lambda: choice_value(mode, OperatingMode.choices) if mode else OperatingMode.SELF_RUN,
     )
     agency_name = cell_text(values.get("agency"))
     if agency_name:
@@ -134,7 +119,7 @@ def import_unit_row(values: dict, *, actor):
         for part in cell_text(values.get("shared_facilities")).replace(",", "、").split("、")
         if part.strip()
     ]
-    attempt("shared_facilities", lambda: [_choice(f, Facility.choices) for f in facilities])
+    attempt("shared_facilities", lambda: [choice_value(f, Facility.choices) for f in facilities])
     if errors:
         raise ValidationError(errors)
     return services.unit_create(actor=actor, **data)

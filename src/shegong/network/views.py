@@ -1,17 +1,18 @@
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_network, can_view_coverage
 from shegong.common.dates import parse_as_of
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import ImportForm, submit_form
+from shegong.common.forms import submit_form
 from shegong.common.history import history_rows
-from shegong.common.imports import ImportFileError, read_rows, run_import, template_workbook
+from shegong.common.import_views import import_page
+from shegong.common.imports import template_workbook
 
 from . import selectors, services
 from .coverage import (
@@ -186,30 +187,14 @@ def coverage_drill(request):
 @scoped_page(check=can_edit_network)
 def unit_import(request):
     """Upload the unit register as Excel: check, then import all rows or none."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        columns = unit_columns()
-        try:
-            rows = read_rows(form.cleaned_data["file"], columns)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            report = run_import(
-                rows,
-                lambda values: import_unit_row(values, actor=request.user),
-                columns,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            if report.committed:
-                messages.success(request, _("%d units have been imported.") % report.created)
-                return redirect("network:unit-list")
-    failed = bool(form.errors) or (report is not None and not report.ok)
-    return render(
+    return import_page(
         request,
-        "network/unit_import.html",
-        {"form": form, "report": report},
-        status=400 if failed else 200,
+        title=_("Import units from Excel"),
+        columns=unit_columns(),
+        handle_row=lambda values: import_unit_row(values, actor=request.user),
+        template_url=reverse("network:unit-import-template"),
+        back_url=reverse("network:unit-list"),
+        success=lambda n: _("%d units have been imported.") % n,
     )
 
 

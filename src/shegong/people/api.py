@@ -1,14 +1,17 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from shegong.access.scoping import can_edit_workers
+from shegong.common.api import ImportReportSerializer, ImportRequestSerializer, import_response
 from shegong.common.permissions import write_permission
 from shegong.network.api import DivisionInScopeField
 from shegong.network.models import Agency, Unit
 
 from . import selectors, services
+from .imports import import_worker_row, worker_columns
 from .models import Assignment, Certificate, CertificateTier, Worker, WorkerRole
 
 
@@ -128,3 +131,14 @@ class WorkerViewSet(
             assignment=assignment, end_on=data.validated_data["end_on"], actor=request.user
         )
         return Response(AssignmentSerializer(assignment).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_workers(self, request):
+        """Import workers (with a certificate and a posting each) from an Excel register."""
+        return import_response(
+            request, worker_columns(), lambda values: import_worker_row(values, actor=request.user)
+        )

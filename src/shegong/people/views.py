@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,8 @@ from shegong.access.scoping import can_edit_workers
 from shegong.common.exports import table_workbook, xlsx_response
 from shegong.common.forms import submit_form
 from shegong.common.history import history_rows
+from shegong.common.import_views import import_page
+from shegong.common.imports import template_workbook
 
 from . import selectors, services
 from .exports import worker_headers, worker_rows
@@ -19,6 +22,7 @@ from .forms import (
     EndAssignmentForm,
     WorkerForm,
 )
+from .imports import import_worker_row, worker_columns, worker_template_notes
 from .models import WorkerRole
 
 
@@ -147,3 +151,22 @@ def assignment_end(request, pk, assignment_id):
     else:
         messages.error(request, _("Enter the end date."))
     return redirect(worker)
+
+
+@scoped_page(check=can_edit_workers)
+def worker_import(request):
+    return import_page(
+        request,
+        title=_("Import workers from Excel"),
+        columns=worker_columns(),
+        handle_row=lambda values: import_worker_row(values, actor=request.user),
+        template_url=reverse("people:worker-import-template"),
+        back_url=reverse("people:worker-list"),
+        success=lambda n: _("%d workers have been imported.") % n,
+    )
+
+
+@scoped_page(check=can_edit_workers)
+def worker_import_template(request):
+    content = template_workbook(_("Workers"), worker_columns(), worker_template_notes())
+    return xlsx_response(content, "workers-template.xlsx")
