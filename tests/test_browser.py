@@ -357,3 +357,16 @@ def test_import_units_from_excel(live_server, live_world, open_page, tmp_path):
     expect(page).to_have_url(f"{base}/units/")
     expect(page.locator(".alert-success")).to_contain_text("3")
     assert Unit.objects.filter(division_id__in=free).count() == 3
+
+
+def test_api_docs_render_offline(live_server, live_world, open_page):
+    """Swagger UI comes from drf-spectacular-sidecar: no request leaves the server."""
+    base = live_server.url
+    page = open_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+    log_in(page, base, "district")
+    page.goto(f"{base}/api/v1/docs/")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/units/", exact=True).first).to_be_visible()
+    assert outside == []

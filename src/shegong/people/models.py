@@ -40,7 +40,7 @@ class WorkerQuerySet(ScopedQuerySet):
 class Worker(models.Model):
     """A person who works in the system. Scoped by the division they belong to."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     division = models.ForeignKey(
         "divisions.Division",
