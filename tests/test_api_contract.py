@@ -322,3 +322,32 @@ def test_nul_in_a_page_form_is_a_400(world, client):
     client.force_login(world.users.district)
     response = client.post("/units/new/", {"kind": "room", "division": "500112002003\x00"})
     assert response.status_code == 400
+
+
+def test_token_endpoint_locks_out_like_the_login_page(world):
+    from django.conf import settings
+
+    client = APIClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/api/v1/auth/token/", {"username": "room_a1", "password": "x"})
+    response = client.post("/api/v1/auth/token/", {"username": "room_a1", "password": PASSWORD})
+    assert response.status_code in {400, 403, 429}
+    assert "token" not in response.json()
+
+
+def test_ending_a_posting_at_a_unit_outside_scope_is_refused(world):
+    from shegong.people.services import assignment_add
+
+    # 李网格 (village A1) is also posted to room B1, in town B.
+    posting = assignment_add(
+        worker=world.cw_a1, unit=world.room_b1, start_on="2023-01-01", actor=None
+    )
+    client = APIClient()
+    client.force_authenticate(world.users.station_a)
+    response = client.post(
+        f"/api/v1/workers/{world.cw_a1.pk}/end-assignment/",
+        {"assignment": posting.pk, "end_on": "2024-01-01"},
+    )
+    assert response.status_code == 400 and "assignment" in response.json()
+    posting.refresh_from_db()
+    assert posting.end_on is None

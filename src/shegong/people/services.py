@@ -95,6 +95,8 @@ def assignment_add(
 
 @transaction.atomic
 def assignment_end(*, assignment: Assignment, end_on: datetime.date, actor) -> Assignment:
+    # The posting's unit must be the actor's too, not only the worker.
+    ensure_in_scope(actor, assignment.unit.division_id, field="assignment")
     if end_on < assignment.start_on:
         raise ValidationError({"end_on": _("The end date is before the start date.")})
     assignment.end_on = end_on
