@@ -164,3 +164,17 @@ def test_drilldown_exports_its_units(world, client):
         )
     )
     assert [r[2] for r in rows[2:]] == [world.room_a2.name]
+
+
+def test_unit_list_filters_by_town_within_scope(world, client):
+    client.force_login(world.users.district)
+    page = client.get("/units/", {"town": "500112004"})
+    assert {u.name for u in page.context["page"].object_list} == {
+        world.station_b.name,
+        world.room_b1.name,
+    }
+    assert len(page.context["towns"]) == 30
+    client.force_login(world.users.station_a)
+    page = client.get("/units/", {"town": "500112004"})
+    assert list(page.context["page"].object_list) == []
+    assert [t.code for t in page.context["towns"]] == [TOWN_A]

@@ -45,3 +45,13 @@ def unit_counts(user) -> dict:
 def agencies_for(user):
     # Agencies are public registration data; anyone with a data scope may pick one.
     return Agency.objects.all()
+
+
+def towns_for(user):
+    """Towns wholly inside the user's scope, for filter menus."""
+    from shegong.access.scoping import filter_by_scope
+    from shegong.divisions.models import Division, Level
+
+    return filter_by_scope(
+        Division.objects.filter(level=Level.TOWN, is_active=True), user, "code"
+    ).order_by("code")

@@ -46,6 +46,7 @@ def unit_list(request):
             "kinds": UnitKind.choices,
             "statuses": UnitStatus.choices,
             "counts": selectors.unit_counts(request.user),
+            "towns": selectors.towns_for(request.user),
         },
     )
 
