@@ -178,3 +178,16 @@ def test_unit_list_filters_by_town_within_scope(world, client):
     page = client.get("/units/", {"town": "500112004"})
     assert list(page.context["page"].object_list) == []
     assert [t.code for t in page.context["towns"]] == [TOWN_A]
+
+
+def test_every_coverage_figure_links_to_a_drilldown_that_lists_as_many(world, client):
+    """Follow each figure link on the coverage page; the list behind it has that many rows."""
+    import re
+
+    client.force_login(world.users.district)
+    html = client.get("/coverage/", {"as_of": "2024-06-30"}).content.decode()
+    links = re.findall(r'<a href="(/coverage/details/\?[^"]+)">(\d+)</a>', html)
+    assert len(links) > 100
+    for href, figure in links:
+        page = client.get(href.replace("&amp;", "&"))
+        assert page.context["page"].paginator.count == int(figure), href
