@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shegong.divisions",
     "shegong.network",
     "shegong.people",
+    "shegong.clients",
     "shegong.audit",
 ]
 

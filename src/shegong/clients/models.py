@@ -1,0 +1,160 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shegong.common.crypto import EncryptedTextField
+from shegong.common.models import ScopedQuerySet
+
+
+class TargetGroup(models.Model):
+    """A target group of R3.0 (seeded) or one a district or funding source defines."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    is_builtin = models.BooleanField(_("built in"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self):
+        return self.name
+
+
+class LivingSituation(models.TextChoices):
+    ALONE = "alone", _("living alone")
+    EMPTY_NEST = "empty_nest", _("empty-nest")
+    LEFT_BEHIND = "left_behind", _("left-behind")
+    WITH_FAMILY = "with_family", _("with family")
+    INSTITUTION = "institution", _("in an institution")
+
+
+class RiskTier(models.TextChoices):
+    HIGH = "high", _("high risk")
+    KEY = "key", _("key")
+    GENERAL = "general", _("general")
+
+
+class DisabilityCategory(models.TextChoices):
+    """GB/T 26341-2010 categories."""
+
+    VISUAL = "visual", _("visual")
+    HEARING = "hearing", _("hearing")
+    SPEECH = "speech", _("speech")
+    PHYSICAL = "physical", _("physical")
+    INTELLECTUAL = "intellectual", _("intellectual")
+    MENTAL = "mental", _("mental")
+    MULTIPLE = "multiple", _("multiple")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class Client(models.Model):
+    """A service recipient. Always hangs off a village code: no village, no record."""
+
+    SENSITIVE_FIELDS = ("id_number", "phone", "health_notes", "guardian_phone")
+
+    name = models.CharField(_("full name"), max_length=50)
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, db_index=True)
+    division = models.ForeignKey(
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="clients",
+        verbose_name=_("village / community"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    id_number = EncryptedTextField(_("resident ID number"))
+    id_number_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    id_missing_reason = models.CharField(_("reason for no ID number"), max_length=200, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    phone = EncryptedTextField(_("phone"))
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    living_situation = models.CharField(
+        _("living situation"), max_length=16, choices=LivingSituation.choices, blank=True
+    )
+    disability_category = models.CharField(
+        _("disability category"), max_length=16, choices=DisabilityCategory.choices, blank=True
+    )
+    disability_grade = models.PositiveSmallIntegerField(
+        _("disability grade"), null=True, blank=True, choices=[(i, str(i)) for i in range(1, 5)]
+    )
+    health_notes = EncryptedTextField(_("health notes"))
+    risk_tier = models.CharField(
+        _("risk tier"), max_length=16, choices=RiskTier.choices, default=RiskTier.GENERAL
+    )
+    guardian_name = models.CharField(_("guardian"), max_length=50, blank=True)
+    guardian_relation = models.CharField(_("guardian's relation"), max_length=30, blank=True)
+    guardian_phone = EncryptedTextField(_("guardian's phone"))
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["id_number_hash", "phone_hash"])
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["division_id", "name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [models.Index(fields=["name", "birth_date"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("clients:client-detail", args=[self.pk])
+
+
+class Membership(models.Model):
+    """A client's membership of a target group, dated, with where it came from."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("client")
+    )
+    group = models.ForeignKey(
+        TargetGroup,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("target group"),
+    )
+    start_on = models.DateField(_("start date"), null=True, blank=True)
+    end_on = models.DateField(_("end date"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group__order", "start_on"]
+        verbose_name = _("target-group membership")
+        verbose_name_plural = _("target-group memberships")
+
+    def __str__(self):
+        return f"{self.client} · {self.group}"
+
+
+class Consent(models.Model):
+    """Consent to process the client's information (PIPL art. 14, 31)."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="consents", verbose_name=_("client")
+    )
+    given_by = models.CharField(_("given by"), max_length=50)
+    relation = models.CharField(_("relation to the client"), max_length=30)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    given_on = models.DateField(_("given on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_on"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self):
+        return f"{self.client} · {self.purpose}"

@@ -1,0 +1,56 @@
+"""Reads of the client register, always through the user's scope."""
+
+import re
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from shegong.common.crypto import lookup_hash
+from shegong.common.idcard import normalize
+
+from .models import Client
+
+
+def clients_for(user):
+    return Client.objects.visible_to(user).select_related("division")
+
+
+def client_get(user, pk) -> Client:
+    return get_object_or_404(
+        clients_for(user).prefetch_related("memberships__group", "consents"), pk=pk
+    )
+
+
+def client_search(user, *, q="", group="", risk="", village=""):
+    """Name, pinyin initials (``zsf``), exact ID number or phone (by keyed hash)."""
+    qs = clients_for(user)
+    q = (q or "").strip()
+    if q:
+        number = normalize(q)
+        if re.fullmatch(r"\d{17}[\dX]", number):
+            qs = qs.filter(id_number_hash=lookup_hash(number))
+        elif re.fullmatch(r"[\d-]{7,20}", q):
+            qs = qs.filter(phone_hash=lookup_hash(q))
+        elif re.fullmatch(r"[A-Za-z]+", q):
+            qs = qs.filter(name_initials__startswith=q.lower())
+        else:
+            qs = qs.filter(name__icontains=q)
+    if group:
+        qs = qs.filter(memberships__group__code=group, memberships__end_on__isnull=True)
+    if risk:
+        qs = qs.filter(risk_tier=risk)
+    if village:
+        qs = qs.filter(division__code__startswith=village)
+    return qs.distinct()
+
+
+def likely_duplicates(user, client: Client):
+    """Others in the district with the same name and birth date: candidates for a merge."""
+    if client.birth_date is None:
+        return Client.objects.none()
+    return (
+        clients_for(user)
+        .filter(name=client.name, birth_date=client.birth_date)
+        .filter(Q(division__code__startswith=client.division_id[:6]))
+        .exclude(pk=client.pk)
+    )

@@ -1,0 +1,144 @@
+"""Writes to the client register. Sensitive fields are encrypted by the model field; here
+the ID number is validated, its facts derived, and duplicates refused by keyed hash."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from shegong.access.models import Role
+from shegong.access.scoping import has_role, in_scope
+from shegong.audit.models import AccessLog
+from shegong.common.crypto import lookup_hash
+from shegong.common.idcard import normalize, parse_id_number
+from shegong.common.services import ensure_in_scope, save_with_history
+from shegong.divisions.models import Level
+
+from .models import Client, Membership
+
+CLIENT_FIELDS = {
+    "name",
+    "division",
+    "address",
+    "id_number",
+    "id_missing_reason",
+    "phone",
+    "living_situation",
+    "disability_category",
+    "disability_grade",
+    "health_notes",
+    "risk_tier",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+}
+REVEAL_ROLES = (Role.DISTRICT_ADMIN, Role.STATION_STAFF, Role.ROOM_WORKER)
+
+
+def name_initials(name: str) -> str:
+    """Pinyin initials, so that ``zsf`` finds 张三丰."""
+    return "".join(p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+
+
+def _apply_identity(client: Client, actor) -> None:
+    """Validate the ID number (or the reason for its absence), derive birth date and sex,
+    and refuse a second record of the same person."""
+    number = normalize(client.id_number or "")
+    if number:
+        try:
+            parsed = parse_id_number(number)
+        except ValidationError as exc:
+            raise ValidationError({"id_number": exc.messages}) from exc
+        client.id_number = parsed.number
+        client.birth_date, client.sex = parsed.birth_date, parsed.sex
+        client.id_number_hash = lookup_hash(parsed.number)
+        existing = (
+            Client.objects.filter(id_number_hash=client.id_number_hash)
+            .exclude(pk=client.pk)
+            .first()
+        )
+        if existing is not None:
+            if actor is None or in_scope(actor, existing.division_id):
+                message = _("This person is already registered: %(name)s (no. %(id)s).") % {
+                    "name": existing.name,
+                    "id": existing.pk,
+                }
+            else:
+                message = _(
+                    "This person is already registered in another area; ask the district "
+                    "to move or share the record."
+                )
+            raise ValidationError({"id_number": [message]})
+    else:
+        client.id_number = None
+        client.id_number_hash = None
+        if not client.id_missing_reason.strip():
+            raise ValidationError(
+                {"id_missing_reason": [_("Give the ID number, or say why there is none.")]}
+            )
+    client.phone_hash = lookup_hash(client.phone.strip()) if client.phone else ""
+
+
+def _validate(client: Client, actor) -> None:
+    if not client.division_id:
+        raise ValidationError({"division": [_("A client must live in a village or community.")]})
+    if client.division.level != Level.VILLAGE:
+        raise ValidationError({"division": [_("Choose a village or community (12-digit code).")]})
+    ensure_in_scope(actor, client.division_id)
+    if not (client.name or "").strip():
+        raise ValidationError({"name": [_("This field is required.")]})
+    client.name = client.name.strip()
+    client.name_initials = name_initials(client.name)
+    _apply_identity(client, actor)
+
+
+@transaction.atomic
+def client_create(*, actor, groups=(), **data) -> Client:
+    unknown = set(data) - CLIENT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    client = Client(**data)
+    _validate(client, actor)
+    save_with_history(client, actor=actor)
+    for group in groups:
+        Membership.objects.create(client=client, group=group)
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, actor, **data) -> list[str]:
+    unknown = set(data) - CLIENT_FIELDS
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    changed = [k for k, v in data.items() if getattr(client, k) != v]
+    for k in changed:
+        setattr(client, k, data[k])
+    if changed:
+        _validate(client, actor)
+        save_with_history(client, actor=actor)
+    return changed
+
+
+def can_reveal(user) -> bool:
+    return has_role(user, *REVEAL_ROLES)
+
+
+@transaction.atomic
+def client_reveal(*, client: Client, field: str, reason: str, actor) -> str:
+    """The clear value of one sensitive field, written to the access log first."""
+    if not can_reveal(actor):
+        raise PermissionDenied(_("Your role may not reveal sensitive information."))
+    if field not in Client.SENSITIVE_FIELDS:
+        raise ValidationError({"field": [_("This field is not sensitive.")]})
+    if len((reason or "").strip()) < 2:
+        raise ValidationError({"reason": [_("Say why you need to see it.")]})
+    AccessLog.objects.create(
+        user=actor,
+        action=AccessLog.Action.REVEAL,
+        object_type="client",
+        object_id=str(client.pk),
+        fields=field,
+        reason=reason.strip(),
+        division_code=client.division_id,
+    )
+    return getattr(client, field) or ""
