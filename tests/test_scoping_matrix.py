@@ -206,7 +206,13 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
     posting = assignment_add(
         worker=world.other_worker, unit=world.other_station, start_on=D(2022, 1, 1), actor=None
     )
+    from shegong.clients.services import client_create
+
+    other_client = client_create(
+        actor=None, name="渝中居民", division=world.div["500103001003"], id_missing_reason="无"
+    )
     ids = {
+        "clients": other_client.pk,
         "units": world.other_station.pk,
         "workers": world.other_worker.pk,
         "accounts": outsider.pk,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.access.models import RoleGrant, User
 from shegong.access.scoping import AUDIT, scope_prefixes, scope_q
+from shegong.clients.models import Client
 from shegong.network.models import Unit
 from shegong.people.models import Assignment, Certificate, Worker
 
@@ -16,6 +17,7 @@ SOURCES = [
     (Worker, _("worker"), "division__code"),
     (Assignment, _("assignment"), "unit__division__code"),
     (Certificate, _("certificate"), "worker__division__code"),
+    (Client, _("client"), "division__code"),
     (User, _("account"), "division__code"),
     (RoleGrant, _("role grant"), "user__division__code"),
 ]
@@ -59,3 +61,14 @@ def login_log(user, *, limit: int = 200):
         "username"
     )
     return AccessLog.objects.filter(username__in=usernames).order_by("-attempt_time")[:limit]
+
+
+def sensitive_access_log(user, *, limit: int = 200):
+    """Reveals and exports of sensitive data in the divisions the user audits."""
+    from .models import AccessLog
+
+    return (
+        AccessLog.objects.filter(scope_q(scope_prefixes(user, AUDIT), "division_code"))
+        .select_related("user")
+        .order_by("-at")[:limit]
+    )

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_view_audit
 
-from .selectors import SOURCES, change_log, login_log
+from .selectors import SOURCES, change_log, login_log, sensitive_access_log
 
 
 @scoped_page(check=can_view_audit)
@@ -17,5 +17,6 @@ def change_log_page(request):
             "kinds": [(m._meta.model_name, label) for m, label, _f in SOURCES],
             "kind": kind,
             "logins": login_log(request.user, limit=50),
+            "accesses": sensitive_access_log(request.user, limit=100),
         },
     )

@@ -4,6 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from shegong.access.api import UserViewSet
+from shegong.clients.api import ClientViewSet
 from shegong.divisions.api import DivisionViewSet
 from shegong.network.api import CoverageReportView, UnitViewSet
 from shegong.people.api import WorkerViewSet
@@ -13,6 +14,7 @@ router.register("divisions", DivisionViewSet, basename="division")
 router.register("units", UnitViewSet, basename="unit")
 router.register("workers", WorkerViewSet, basename="worker")
 router.register("users", UserViewSet, basename="user")
+router.register("clients", ClientViewSet, basename="client")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

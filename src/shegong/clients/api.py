@@ -1,0 +1,146 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shegong.access.scoping import has_role
+from shegong.common.idcard import mask_id_number, mask_phone
+from shegong.common.permissions import write_permission
+from shegong.network.api import DivisionInScopeField
+
+from . import selectors, services
+from .models import Client, Membership, TargetGroup
+
+SENSITIVE_INPUT = {"write_only": True, "required": False, "allow_blank": True}
+
+
+def can_edit_clients(user) -> bool:
+    return has_role(user, *services.REVEAL_ROLES)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group_name = serializers.CharField(source="group.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["group", "group_name", "start_on", "end_on", "source"]
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    """Sensitive fields are write-only; reads carry masks. Clear values come only from
+    the logged ``reveal`` action."""
+
+    division = DivisionInScopeField()
+    id_number = serializers.CharField(max_length=18, **SENSITIVE_INPUT)
+    phone = serializers.CharField(max_length=30, **SENSITIVE_INPUT)
+    health_notes = serializers.CharField(max_length=2000, **SENSITIVE_INPUT)
+    guardian_phone = serializers.CharField(max_length=30, **SENSITIVE_INPUT)
+    id_number_masked = serializers.SerializerMethodField()
+    phone_masked = serializers.SerializerMethodField()
+    has_health_notes = serializers.SerializerMethodField()
+    groups = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=TargetGroup.objects.all(),
+        many=True,
+        write_only=True,
+        required=False,
+    )
+    memberships = MembershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "name",
+            "name_initials",
+            "division",
+            "address",
+            "id_number",
+            "id_number_masked",
+            "id_missing_reason",
+            "birth_date",
+            "sex",
+            "phone",
+            "phone_masked",
+            "living_situation",
+            "disability_category",
+            "disability_grade",
+            "health_notes",
+            "has_health_notes",
+            "risk_tier",
+            "guardian_name",
+            "guardian_relation",
+            "guardian_phone",
+            "groups",
+            "memberships",
+            "created_at",
+        ]
+        read_only_fields = ["name_initials", "birth_date", "sex", "created_at"]
+
+    def get_id_number_masked(self, obj) -> str:
+        return mask_id_number(obj.id_number) if obj.id_number else ""
+
+    def get_phone_masked(self, obj) -> str:
+        return mask_phone(obj.phone or "")
+
+    def get_has_health_notes(self, obj) -> bool:
+        return bool(obj.health_notes)
+
+    def create(self, validated_data):
+        groups = validated_data.pop("groups", [])
+        return services.client_create(
+            actor=self.context["request"].user, groups=groups, **validated_data
+        )
+
+    def update(self, instance, validated_data):
+        validated_data.pop("groups", None)
+        # A blank sensitive field in an update means "unchanged": clients never get it back.
+        for name in Client.SENSITIVE_FIELDS:
+            if validated_data.get(name, None) == "":
+                validated_data.pop(name)
+        services.client_update(
+            client=instance, actor=self.context["request"].user, **validated_data
+        )
+        return instance
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=Client.SENSITIVE_FIELDS)
+    reason = serializers.CharField(max_length=200)
+
+
+class RevealedSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField()
+
+
+class ClientViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ClientSerializer
+    permission_classes = [write_permission(can_edit_clients)]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.client_search(
+            self.request.user,
+            q=params.get("q", ""),
+            group=params.get("group", ""),
+            risk=params.get("risk", ""),
+            village=params.get("village", ""),
+        ).prefetch_related("memberships__group")
+
+    @extend_schema(request=RevealSerializer, responses=RevealedSerializer)
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The clear value of one sensitive field; needs a reason and is logged."""
+        client = self.get_object()
+        data = RevealSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        value = services.client_reveal(client=client, actor=request.user, **data.validated_data)
+        return Response({"field": data.validated_data["field"], "value": value})
