@@ -59,8 +59,12 @@ def test_responses_are_masked_and_never_hold_the_clear_values(world, people):
     data = body.json()
     assert data["id_number_masked"] == ID_1[:6] + "********" + ID_1[-4:]
     assert data["phone_masked"] == "138****5678"
-    listing = api_for(world.users.district).get("/api/v1/clients/?q=13812345678").content
-    assert ID_1.encode() not in listing
+    api = api_for(world.users.district)
+    refused = api.get("/api/v1/clients/?q=13812345678")
+    assert refused.status_code == 400 and "q" in refused.json()
+    found = api.post("/api/v1/clients/search/", {"q": "13812345678"})
+    assert [c["id"] for c in found.json()["results"]] == [people["a1"].pk]
+    assert ID_1.encode() not in found.content and b"13812345678" not in found.content
 
 
 def test_reveal_returns_the_value_and_writes_the_log(world, people):

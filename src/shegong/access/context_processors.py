@@ -12,4 +12,5 @@ def access(request):
         "can_view_audit": scoping.can_view_audit(user),
         "can_manage_security": scoping.can_manage_security(user),
         "has_data_scope": bool(scoping.scope_prefixes(user)),
+        "can_edit_clients": scoping.can_edit_clients(user),
     }

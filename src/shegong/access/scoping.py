@@ -99,6 +99,14 @@ def can_edit_workers(user) -> bool:
     return has_role(user, Role.DISTRICT_ADMIN, Role.STATION_STAFF)
 
 
+# Frontline roles that register clients and may reveal their sensitive fields.
+CLIENT_WORKER_ROLES = (Role.DISTRICT_ADMIN, Role.STATION_STAFF, Role.ROOM_WORKER)
+
+
+def can_edit_clients(user) -> bool:
+    return has_role(user, *CLIENT_WORKER_ROLES)
+
+
 def can_view_coverage(user) -> bool:
     """Coverage is read per town, so it needs a data scope of a town or wider."""
     return any(len(p) <= 9 for p in scope_prefixes(user))

@@ -1,9 +1,10 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shegong.access.scoping import has_role
+from shegong.access.scoping import can_edit_clients
 from shegong.common.idcard import mask_id_number, mask_phone
 from shegong.common.permissions import write_permission
 from shegong.network.api import DivisionInScopeField
@@ -12,10 +13,6 @@ from . import selectors, services
 from .models import Client, Membership, TargetGroup
 
 SENSITIVE_INPUT = {"write_only": True, "required": False, "allow_blank": True}
-
-
-def can_edit_clients(user) -> bool:
-    return has_role(user, *services.REVEAL_ROLES)
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -105,6 +102,13 @@ class ClientSerializer(serializers.ModelSerializer):
         return instance
 
 
+class SearchSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    group = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    risk = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    village = serializers.CharField(required=False, allow_blank=True, max_length=12)
+
+
 class RevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=Client.SENSITIVE_FIELDS)
     reason = serializers.CharField(max_length=200)
@@ -127,6 +131,20 @@ class ClientViewSet(
 
     def get_queryset(self):
         params = self.request.query_params
+        if selectors.is_sensitive_query(params.get("q", "")):
+            raise serializers.ValidationError(
+                {
+                    "q": [
+                        _(
+                            "Search by ID or phone number with POST …/clients/search/, so the "
+                            "number stays out of URLs and logs."
+                        )
+                    ]
+                }
+            )
+        return self._search(params)
+
+    def _search(self, params):
         return selectors.client_search(
             self.request.user,
             q=params.get("q", ""),
@@ -134,6 +152,15 @@ class ClientViewSet(
             risk=params.get("risk", ""),
             village=params.get("village", ""),
         ).prefetch_related("memberships__group")
+
+    @extend_schema(request=SearchSerializer, responses=ClientSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """Search in the body: for ID and phone numbers, which must not go in a URL."""
+        data = SearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        page = self.paginate_queryset(self._search(data.validated_data))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=RevealSerializer, responses=RevealedSerializer)
     @action(detail=True, methods=["post"])

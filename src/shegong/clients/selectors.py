@@ -21,6 +21,12 @@ def client_get(user, pk) -> Client:
     )
 
 
+def is_sensitive_query(q: str) -> bool:
+    """An ID number or phone number: such terms must stay out of URLs and access logs."""
+    q = (q or "").strip()
+    return bool(re.fullmatch(r"\d{17}[\dXx]", q) or re.fullmatch(r"[\d-]{7,20}", q))
+
+
 def client_search(user, *, q="", group="", risk="", village=""):
     """Name, pinyin initials (``zsf``), exact ID number or phone (by keyed hash)."""
     qs = clients_for(user)

@@ -6,8 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from shegong.access.models import Role
-from shegong.access.scoping import has_role, in_scope
+from shegong.access.scoping import CLIENT_WORKER_ROLES, has_role, in_scope
 from shegong.audit.models import AccessLog
 from shegong.common.crypto import lookup_hash
 from shegong.common.idcard import normalize, parse_id_number
@@ -32,7 +31,7 @@ CLIENT_FIELDS = {
     "guardian_relation",
     "guardian_phone",
 }
-REVEAL_ROLES = (Role.DISTRICT_ADMIN, Role.STATION_STAFF, Role.ROOM_WORKER)
+REVEAL_ROLES = CLIENT_WORKER_ROLES
 
 
 def name_initials(name: str) -> str:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
-def history_rows(instance, limit: int = 50):
+def history_rows(instance, limit: int = 50, sensitive=()):
     """Newest first: when, who, what, and the fields that changed from the previous version."""
     records = list(
         instance.history.select_related("history_user").order_by("-history_date")[: limit + 1]
@@ -18,6 +18,10 @@ def history_rows(instance, limit: int = 50):
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = instance._meta.get_field(change.field)
+                if change.field in sensitive:
+                    # That it changed is history; what it says is for a logged reveal.
+                    changes.append({"field": str(field.verbose_name), "old": "***", "new": "***"})
+                    continue
                 changes.append(
                     {
                         "field": str(field.verbose_name),

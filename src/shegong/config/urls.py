@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shegong.network.urls")),
     path("", include("shegong.people.urls")),
+    path("", include("shegong.clients.urls")),
     path("", include("shegong.access.urls")),
     path("", include("shegong.audit.urls")),
     path("api/v1/", include(("shegong.config.api_urls", "api"))),

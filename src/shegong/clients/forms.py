@@ -1,0 +1,83 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shegong.access.scoping import filter_by_scope
+from shegong.common.forms import BootstrapMixin
+from shegong.divisions.models import Division, Level
+
+from .models import Client, TargetGroup
+
+FIELDS = [
+    "name",
+    "division",
+    "address",
+    "id_number",
+    "id_missing_reason",
+    "phone",
+    "living_situation",
+    "disability_category",
+    "disability_grade",
+    "health_notes",
+    "risk_tier",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+]
+
+
+class ClientForm(BootstrapMixin, forms.ModelForm):
+    """Sensitive fields are never filled in from the database: on edit, leave one blank to
+    keep it (showing it would be a reveal without a reason or a log)."""
+
+    id_number = forms.CharField(label=_("resident ID number"), max_length=18, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+    health_notes = forms.CharField(
+        label=_("health notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    guardian_phone = forms.CharField(label=_("guardian's phone"), max_length=30, required=False)
+    groups = forms.ModelMultipleChoiceField(
+        label=_("target groups"),
+        queryset=TargetGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Client
+        fields = FIELDS
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = filter_by_scope(
+            Division.objects.filter(is_active=True, level=Level.VILLAGE), user, "code"
+        )
+        self.fields["division"].label_from_instance = lambda d: f"{d.code} {d.name}"
+        for name in Client.SENSITIVE_FIELDS:
+            self.initial[name] = ""
+            if self.instance.pk:
+                self.fields[name].help_text = _("Leave blank to keep the recorded value.")
+        if self.instance.pk:
+            del self.fields["groups"]
+
+    def _post_clean(self):
+        pass  # the service validates
+
+    def service_data(self):
+        data = {name: self.cleaned_data[name] for name in FIELDS}
+        if self.instance.pk:
+            for name in Client.SENSITIVE_FIELDS:
+                if not data[name]:
+                    data.pop(name)
+        data["disability_grade"] = data.get("disability_grade") or None
+        return data
+
+
+class RevealForm(BootstrapMixin, forms.Form):
+    field = forms.ChoiceField(label=_("field"))
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [
+            (name, Client._meta.get_field(name).verbose_name) for name in Client.SENSITIVE_FIELDS
+        ]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clients"
+urlpatterns = [
+    path("clients/", views.client_list, name="client-list"),
+    path("clients/new/", views.client_create, name="client-create"),
+    path("clients/<int:pk>/", views.client_detail, name="client-detail"),
+    path("clients/<int:pk>/edit/", views.client_edit, name="client-edit"),
+]

@@ -1,0 +1,118 @@
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from shegong.access.decorators import scoped_page
+from shegong.access.scoping import can_edit_clients
+from shegong.common.forms import apply_service_errors, submit_form
+from shegong.common.history import history_rows
+from shegong.common.idcard import mask_id_number, mask_phone
+
+from . import selectors, services
+from .forms import ClientForm, RevealForm
+from .models import RiskTier, TargetGroup
+
+
+@scoped_page
+def client_list(request):
+    """The search form posts, so an ID or phone number never appears in a URL; a name
+    search is redirected to a plain GET so it can be paged and bookmarked."""
+    source = request.POST if request.method == "POST" else request.GET
+    params = {k: source.get(k, "") for k in ("q", "group", "risk")}
+    if request.method == "GET" and selectors.is_sensitive_query(params["q"]):
+        params["q"] = ""  # never act on an ID or phone number that came in a URL
+    if request.method == "POST" and not selectors.is_sensitive_query(params["q"]):
+        return redirect(f"{request.path}?{urlencode({k: v for k, v in params.items() if v})}")
+    clients = selectors.client_search(request.user, **params)
+    page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    for client in page:
+        client.phone_masked = mask_phone(client.phone or "")
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "page": page,
+            "params": params,
+            "groups": TargetGroup.objects.all(),
+            "risks": RiskTier.choices,
+            # Keep the typed ID or phone in the box only for a POSTed search.
+            "sensitive_query": request.method == "POST",
+        },
+    )
+
+
+def _detail(request, client, *, reveal_form=None, revealed=None, status=200):
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "id_masked": mask_id_number(client.id_number) if client.id_number else "",
+            "phone_masked": mask_phone(client.phone or ""),
+            "guardian_phone_masked": mask_phone(client.guardian_phone or ""),
+            "reveal_form": reveal_form or RevealForm(),
+            "revealed": revealed,
+            "can_reveal": services.can_reveal(request.user),
+            "duplicates": selectors.likely_duplicates(request.user, client),
+            "history": history_rows(client, sensitive=client.SENSITIVE_FIELDS),
+        },
+        status=status,
+    )
+
+
+@scoped_page
+def client_detail(request, pk):
+    client = selectors.client_get(request.user, pk)
+    if request.method != "POST":
+        return _detail(request, client)
+    # A reveal is a POST: the clear value is never in a URL, and is shown once.
+    form = RevealForm(request.POST)
+    if form.is_valid():
+        try:
+            value = services.client_reveal(client=client, actor=request.user, **form.cleaned_data)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            label = dict(form.fields["field"].choices)[form.cleaned_data["field"]]
+            return _detail(request, client, revealed={"label": label, "value": value})
+    return _detail(request, client, reveal_form=form, status=400)
+
+
+@scoped_page(check=can_edit_clients)
+def client_create(request):
+    form = ClientForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        ok, client = submit_form(
+            request,
+            form,
+            lambda data: services.client_create(
+                actor=request.user, groups=data["groups"], **form.service_data()
+            ),
+            _("The client has been registered."),
+        )
+        if ok:
+            return redirect(client)
+    return render(request, "clients/client_form.html", {"form": form})
+
+
+@scoped_page(check=can_edit_clients)
+def client_edit(request, pk):
+    client = selectors.client_get(request.user, pk)
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    if request.method == "POST":
+        ok, _changed = submit_form(
+            request,
+            form,
+            lambda data: services.client_update(
+                client=client, actor=request.user, **form.service_data()
+            ),
+            _("The client has been saved."),
+        )
+        if ok:
+            return redirect(client)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
