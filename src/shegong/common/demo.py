@@ -243,6 +243,8 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
                     worker=worker, unit=room, start_on=room_est, actor=None
                 )
 
+    _seed_clients(rng, names, district)
+
     admin = User.objects.filter(username="admin").first()
     accounts = {}
     if admin is None:
@@ -329,3 +331,64 @@ def _worker(
             actor=None,
         )
     return worker
+
+
+def _synthetic_id(rng, area: str, birth: datetime.date, sex: str) -> str:
+    """A synthetic resident ID number with a valid check character (never a real one:
+    the sequence digits are random)."""
+    from shegong.common.idcard import check_character
+
+    sequence = rng.randrange(1, 500) * 2 + (1 if sex == "M" else 0)
+    first17 = f"{area}{birth:%Y%m%d}{sequence % 1000:03d}"
+    return first17 + check_character(first17)
+
+
+def _seed_clients(rng, names, district) -> None:
+    """Two or three clients per established room: left-behind elderly people and children
+    in difficulty, with target groups, risk tiers and some health notes."""
+    from shegong.clients import services as client_services
+    from shegong.clients.models import LivingSituation, RiskTier, TargetGroup
+
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    rooms = Unit.objects.filter(
+        kind=UnitKind.ROOM, division__code__startswith=district.code, established_on__isnull=False
+    ).select_related("division")
+    for room in rooms:
+        for _ in range(rng.randint(2, 3)):
+            child = rng.random() < 0.3
+            sex = rng.choice("MF")
+            birth = _date(
+                rng,
+                datetime.date(2010, 1, 1) if child else datetime.date(1930, 1, 1),
+                datetime.date(2019, 12, 31) if child else datetime.date(1962, 12, 31),
+            )
+            member_of = (
+                rng.sample(["liushou_ertong", "kunjing_ertong"], k=1)
+                if child
+                else rng.sample(["liushou_laonian", "dibao", "tekun", "canji"], k=rng.randint(1, 2))
+            )
+            client_services.client_create(
+                actor=None,
+                name=names.person(),
+                division=room.division,
+                address=f"{room.division.name.removesuffix('居民委员会').removesuffix('村民委员会')}"
+                f"{rng.randint(1, 30)}组{rng.randint(1, 99)}号",
+                id_number=_synthetic_id(rng, district.code, birth, sex),
+                phone=f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
+                living_situation=rng.choice(
+                    [LivingSituation.LEFT_BEHIND, LivingSituation.WITH_FAMILY]
+                    if child
+                    else [
+                        LivingSituation.ALONE,
+                        LivingSituation.EMPTY_NEST,
+                        LivingSituation.LEFT_BEHIND,
+                    ]
+                ),
+                risk_tier=rng.choices(
+                    [RiskTier.HIGH, RiskTier.KEY, RiskTier.GENERAL], weights=[1, 3, 6]
+                )[0],
+                health_notes=rng.choice(["", "", "高血压", "糖尿病", "行动不便"]),
+                guardian_name=names.person() if child else "",
+                guardian_relation=rng.choice(["祖父", "祖母"]) if child else "",
+                groups=[groups[code] for code in member_of],
+            )
