@@ -94,7 +94,12 @@ class Client(models.Model):
     guardian_relation = models.CharField(_("guardian's relation"), max_length=30, blank=True)
     guardian_phone = EncryptedTextField(_("guardian's phone"))
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["id_number_hash", "phone_hash"])
+    # Kept by the visits services; indexed for the due and overdue lists.
+    last_visited_on = models.DateField(_("last visited on"), null=True, blank=True)
+    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
+    history = HistoricalRecords(
+        excluded_fields=["id_number_hash", "phone_hash", "last_visited_on", "next_visit_due"]
+    )
 
     objects = ScopedQuerySet.as_manager()
 

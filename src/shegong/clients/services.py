@@ -12,6 +12,7 @@ from shegong.common.crypto import lookup_hash
 from shegong.common.idcard import normalize, parse_id_number
 from shegong.common.services import ensure_in_scope, save_with_history
 from shegong.divisions.models import Level
+from shegong.visits.services import refresh_due
 
 from .models import Client, Membership
 
@@ -101,6 +102,7 @@ def client_create(*, actor, groups=(), **data) -> Client:
     save_with_history(client, actor=actor)
     for group in groups:
         Membership.objects.create(client=client, group=group)
+    refresh_due(client)
     return client
 
 
@@ -115,6 +117,8 @@ def client_update(*, client: Client, actor, **data) -> list[str]:
     if changed:
         _validate(client, actor)
         save_with_history(client, actor=actor)
+        if "risk_tier" in changed:
+            refresh_due(client)
     return changed
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shegong.network",
     "shegong.people",
     "shegong.clients",
+    "shegong.visits",
     "shegong.audit",
 ]
 

@@ -1,0 +1,90 @@
+"""Visit due dates across public holidays, recording a visit, and the due lists."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from shegong.clients.models import TargetGroup
+from shegong.common.workdays import add_working_days
+from shegong.visits import services
+from shegong.visits.models import VisitPolicy
+from shegong.visits.selectors import due_clients
+
+from .conftest import VILLAGE_A1, VILLAGE_B1
+from .test_clients import make
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_working_days_skip_national_day_and_count_the_make_up_saturday():
+    # 2025: 1–8 October are holidays; Saturday 11 October is a working day.
+    assert add_working_days(D(2025, 9, 30), 5) == D(2025, 10, 14)
+    # Years chinese-calendar does not know yet fall back to Monday–Friday.
+    assert add_working_days(D(2030, 1, 4), 1) == D(2030, 1, 7)
+
+
+def test_high_risk_due_in_five_working_days_across_the_holiday(world):
+    client = make(world, risk_tier="high")
+    assert services.next_due(client, D(2025, 9, 30), today=D(2025, 9, 30)) == D(2025, 10, 14)
+    client.risk_tier = "key"
+    assert services.next_due(client, D(2025, 9, 30), today=D(2025, 9, 30)) == D(2025, 10, 30)
+
+
+def test_the_strictest_matching_policy_wins(world):
+    children = TargetGroup.objects.get(code="kunjing_ertong")
+    VisitPolicy.objects.create(group=children, interval=14)
+    client = make(world, risk_tier="general")
+    assert services.next_due(client, D(2024, 3, 1)) == D(2024, 5, 30)  # quarterly
+    client.memberships.create(group=children)
+    assert services.next_due(client, D(2024, 3, 1)) == D(2024, 3, 15)
+    membership = client.memberships.get()
+    membership.end_on = D(2024, 1, 1)  # no longer in the group
+    membership.save()
+    assert services.next_due(client, D(2024, 3, 1), today=D(2024, 3, 1)) == D(2024, 5, 30)
+
+
+def test_recording_a_visit_moves_the_due_date_and_the_risk(world):
+    client = make(world, risk_tier="general")
+    visit = services.visit_record(
+        client=client,
+        actor=world.users.room_a1,
+        visited_on=D(2025, 9, 30),
+        mode="in_person",
+        findings="独居，情绪低落",
+        risk_change="high",
+        follow_up="一周内再访",
+    )
+    client.refresh_from_db()
+    assert client.risk_tier == "high" and client.last_visited_on == D(2025, 9, 30)
+    assert client.next_visit_due == D(2025, 10, 14)
+    assert visit.visitor == world.users.room_a1
+    # An earlier visit recorded late does not move the last visit back.
+    services.visit_record(
+        client=client, actor=world.users.room_a1, visited_on=D(2025, 9, 1), mode="phone"
+    )
+    client.refresh_from_db()
+    assert client.last_visited_on == D(2025, 9, 30)
+
+
+def test_future_visit_is_refused(world):
+    client = make(world)
+    with pytest.raises(ValidationError) as exc:
+        services.visit_record(
+            client=client,
+            actor=world.users.room_a1,
+            visited_on=datetime.date.today() + datetime.timedelta(days=1),
+            mode="phone",
+        )
+    assert "visited_on" in exc.value.message_dict
+
+
+def test_due_list_is_scoped(world):
+    a1 = make(world, name="甲", village=VILLAGE_A1, risk_tier="high")
+    b1 = make(world, name="乙", village=VILLAGE_B1, risk_tier="high")
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    assert set(due_clients(world.users.district, today=later)) == {a1, b1}
+    assert list(due_clients(world.users.room_a1, today=later)) == [a1]
+    assert list(due_clients(world.users.station_b, today=later)) == [b1]
+    assert list(due_clients(world.users.sysadmin, today=later)) == []
