@@ -211,7 +211,13 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
     other_client = client_create(
         actor=None, name="渝中居民", division=world.div["500103001003"], id_missing_reason="无"
     )
+    from shegong.visits.services import visit_record
+
+    other_visit = visit_record(
+        client=other_client, actor=world.users.district, visited_on=D(2024, 1, 2), mode="phone"
+    )
     ids = {
+        "visits": other_visit.pk,
         "clients": other_client.pk,
         "units": world.other_station.pk,
         "workers": world.other_worker.pk,

@@ -88,3 +88,58 @@ def test_due_list_is_scoped(world):
     assert list(due_clients(world.users.room_a1, today=later)) == [a1]
     assert list(due_clients(world.users.station_b, today=later)) == [b1]
     assert list(due_clients(world.users.sysadmin, today=later)) == []
+
+
+def test_visit_pages_and_api(world, client):
+    from rest_framework.test import APIClient
+
+    mine = make(world, name="甲", village=VILLAGE_A1, risk_tier="high")
+    other = make(world, name="乙", village=VILLAGE_B1, risk_tier="high")
+    client.force_login(world.users.room_a1)
+    later = datetime.date.today()
+    listed = client.get("/visits/due/", {"page": 1})
+    assert listed.status_code == 200
+    assert client.get(f"/clients/{other.pk}/visits/new/").status_code == 404
+    future = client.post(
+        f"/clients/{mine.pk}/visits/new/",
+        {"visited_on": str(later + datetime.timedelta(days=3)), "mode": "in_person"},
+    )
+    assert future.status_code == 200 and future.context["form"].errors["visited_on"]
+    done = client.post(
+        f"/clients/{mine.pk}/visits/new/",
+        {
+            "visited_on": str(later),
+            "mode": "phone",
+            "findings": "电话问候，身体尚可",
+            "next": "https://evil.example/",
+        },
+    )
+    assert done.status_code == 302 and done.url == f"/clients/{mine.pk}/"
+    mine.refresh_from_db()
+    assert mine.last_visited_on == later and mine.next_visit_due > later
+    api = APIClient()
+    api.force_authenticate(world.users.room_a1)
+    assert [v["client"] for v in api.get("/api/v1/visits/").json()["results"]] == [mine.pk]
+    refused = api.post(
+        "/api/v1/visits/", {"client": other.pk, "visited_on": str(later), "mode": "phone"}
+    )
+    assert refused.status_code == 400 and "client" in refused.json()
+    agency = APIClient()
+    agency.force_authenticate(world.users.agency)
+    assert (
+        agency.post(
+            "/api/v1/visits/", {"client": other.pk, "visited_on": str(later), "mode": "phone"}
+        ).status_code
+        == 403
+    )
+
+
+def test_changing_the_policies_recomputes_due_dates(world):
+    client = make(world, risk_tier="general")
+    policy = VisitPolicy.objects.get(risk_tier="general", group=None)
+    policy.interval = 10
+    policy.save()
+    assert services.refresh_all_due() >= 1
+    client.refresh_from_db()
+    created = client.created_at.date()
+    assert client.next_visit_due - created <= datetime.timedelta(days=10)

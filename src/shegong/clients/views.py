@@ -58,6 +58,7 @@ def _detail(request, client, *, reveal_form=None, revealed=None, status=200):
             "can_reveal": services.can_reveal(request.user),
             "duplicates": selectors.likely_duplicates(request.user, client),
             "history": history_rows(client, sensitive=client.SENSITIVE_FIELDS),
+            "visits": client.visits.select_related("visitor")[:10],
         },
         status=status,
     )

@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+CHECK_WIDGETS = (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
+
 
 class BootstrapMixin:
     """Give every widget its Bootstrap 5 class."""
@@ -10,7 +12,9 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            if isinstance(
+                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

@@ -8,6 +8,7 @@ from shegong.clients.api import ClientViewSet
 from shegong.divisions.api import DivisionViewSet
 from shegong.network.api import CoverageReportView, UnitViewSet
 from shegong.people.api import WorkerViewSet
+from shegong.visits.api import VisitViewSet
 
 router = DefaultRouter()
 router.register("divisions", DivisionViewSet, basename="division")
@@ -15,6 +16,7 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("workers", WorkerViewSet, basename="worker")
 router.register("users", UserViewSet, basename="user")
 router.register("clients", ClientViewSet, basename="client")
+router.register("visits", VisitViewSet, basename="visit")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

@@ -66,3 +66,14 @@ def visit_record(
         client.save(update_fields=["last_visited_on"])
     refresh_due(client)
     return visit
+
+
+def refresh_all_due() -> int:
+    """After the district changes the visit policies: every client's next due date again."""
+    from shegong.clients.models import Client
+
+    count = 0
+    for client in Client.objects.prefetch_related("memberships").iterator(chunk_size=500):
+        refresh_due(client)
+        count += 1
+    return count

@@ -1,0 +1,52 @@
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from shegong.access.decorators import scoped_page
+from shegong.access.scoping import can_edit_clients
+from shegong.clients.selectors import client_get
+from shegong.common.forms import submit_form
+from shegong.network.selectors import towns_for
+
+from . import selectors, services
+from .forms import VisitForm
+
+
+@scoped_page
+def due_list(request):
+    town = request.GET.get("town", "")
+    clients = selectors.due_clients(request.user, town=town)
+    page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "visits/due_list.html",
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "towns": towns_for(request.user),
+            "town": town,
+        },
+    )
+
+
+@scoped_page(check=can_edit_clients)
+def visit_create(request, pk):
+    client = client_get(request.user, pk)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST":
+        ok, _visit = submit_form(
+            request,
+            form,
+            lambda data: services.visit_record(client=client, actor=request.user, **data),
+            _("The visit has been recorded."),
+        )
+        if ok:
+            target = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                target = client.get_absolute_url()
+            return redirect(target)
+    return render(request, "visits/visit_form.html", {"form": form, "client": client})
