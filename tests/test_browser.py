@@ -370,3 +370,36 @@ def test_api_docs_render_offline(live_server, live_world, open_page):
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     expect(page.get_by_text("/api/v1/units/", exact=True).first).to_be_visible()
     assert outside == []
+
+
+def test_log_a_visit_on_a_phone(live_server, live_world, open_page):
+    from shegong.clients.models import Client
+    from shegong.clients.services import client_create
+
+    elder = client_create(
+        actor=None,
+        name="刘奶奶",
+        division=live_world.div["500112002001"],
+        id_missing_reason="暂未提供",
+        risk_tier="high",
+        living_situation="alone",
+    )
+    Client.objects.filter(pk=elder.pk).update(next_visit_due="2024-01-01")  # long overdue
+    base = live_server.url
+    page = open_page(**PHONE)
+    log_in(page, base, "room_a1")
+    page.locator("nav .navbar-toggler").click()
+    page.locator("nav a.nav-link[href='/visits/due/']").click()
+    item = page.locator("#due-list .list-group-item", has_text="刘奶奶")
+    expect(item.locator(".state-behind")).to_be_visible()
+    item.get_by_role("link", name=zh_text("Record a visit")).click()
+    page.locator("input[name=mode][value=phone]").check()
+    page.locator("textarea[name=findings]").fill("电话问候，身体尚可，需要送药")
+    page.locator("select[name=risk_change]").select_option("key")
+    page.screenshot(path=SHOTS / "visit-form-phone.png", full_page=True)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(f"{base}/visits/due/")
+    expect(page.locator(".alert-success")).to_have_text(zh_text("The visit has been recorded."))
+    expect(page.locator("#due-list", has_text="刘奶奶")).to_have_count(0)
+    elder.refresh_from_db()
+    assert elder.risk_tier == "key" and elder.visits.get().mode == "phone"
