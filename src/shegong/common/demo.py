@@ -285,6 +285,7 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
         )
         access_services.grant_add(user=user, role=role, unit=unit, actor=None)
         accounts[username] = f"{role.label} · {unit.name}"
+    _seed_visits(rng, admin, district)
     return accounts
 
 
@@ -391,4 +392,34 @@ def _seed_clients(rng, names, district) -> None:
                 guardian_name=names.person() if child else "",
                 guardian_relation=rng.choice(["祖父", "祖母"]) if child else "",
                 groups=[groups[code] for code in member_of],
+            )
+
+
+def _seed_visits(rng, visitor, district) -> None:
+    """Up to half a year of visits, so that some clients are visited on time and some are
+    overdue, as in any district."""
+    from shegong.clients.models import Client
+    from shegong.visits.models import VisitMode
+    from shegong.visits.services import visit_record
+
+    today = datetime.date.today()
+    findings = [
+        "身体状况稳定",
+        "情绪较好，与邻居来往",
+        "独自在家，需关注用药",
+        "家中整洁，饮食正常",
+        "反映行动不便，需助餐服务",
+        "孩子学习正常，监护人照料到位",
+    ]
+    clients = Client.objects.filter(division__code__startswith=district.code).prefetch_related(
+        "memberships"
+    )
+    for client in clients:
+        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+            visit_record(
+                client=client,
+                actor=visitor,
+                visited_on=today - datetime.timedelta(days=rng.randint(1, 180)),
+                mode=rng.choice([VisitMode.IN_PERSON, VisitMode.IN_PERSON, VisitMode.PHONE]),
+                findings=rng.choice(findings),
             )
