@@ -116,3 +116,16 @@ def test_agency_staff_read_but_cannot_reveal_or_edit(world, client):
         client.post(f"/clients/{other.pk}/", {"field": "phone", "reason": "x"}).status_code == 403
     )
     assert client.get("/clients/new/").status_code == 403
+
+
+def test_export_is_masked_scoped_and_logged(world, client, zsf):
+    from .test_pages import read_sheet
+
+    make(world, name="回兴人", village=VILLAGE_B1)
+    client.force_login(world.users.room_a1)
+    rows = read_sheet(client.get("/clients/", {"export": "xlsx"}))
+    assert [r[0] for r in rows[2:]] == ["张三丰"]
+    flat = " ".join(str(v) for r in rows for v in r)
+    assert ID_1 not in flat and "13812345678" not in flat and "138****5678" in flat
+    log = AccessLog.objects.get()
+    assert (log.action, log.user) == ("export", world.users.room_a1)

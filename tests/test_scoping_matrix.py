@@ -216,7 +216,11 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
     other_visit = visit_record(
         client=other_client, actor=world.users.district, visited_on=D(2024, 1, 2), mode="phone"
     )
+    from shegong.clients.services import risk_alert_raise
+
+    other_alert = risk_alert_raise(client=other_client, actor=None, reason="测试")
     ids = {
+        "alerts": other_alert.pk,
         "visits": other_visit.pk,
         "clients": other_client.pk,
         "units": world.other_station.pk,

@@ -2,15 +2,22 @@ from . import scoping
 
 
 def access(request):
+    """What the navigation needs: which sections this user may open, and open alerts."""
     user = request.user
     if not user.is_authenticated:
         return {}
+    from shegong.clients.models import RiskAlert
+
+    has_data_scope = bool(scoping.scope_prefixes(user))
     return {
         "can_manage_accounts": scoping.can_manage_accounts(user),
         "can_edit_network": scoping.can_edit_network(user),
         "can_edit_workers": scoping.can_edit_workers(user),
         "can_view_audit": scoping.can_view_audit(user),
         "can_manage_security": scoping.can_manage_security(user),
-        "has_data_scope": bool(scoping.scope_prefixes(user)),
         "can_edit_clients": scoping.can_edit_clients(user),
+        "has_data_scope": has_data_scope,
+        "open_alerts": (
+            RiskAlert.objects.visible_to(user).open().count() if has_data_scope else 0
+        ),
     }

@@ -81,3 +81,9 @@ class RevealForm(BootstrapMixin, forms.Form):
         self.fields["field"].choices = [
             (name, Client._meta.get_field(name).verbose_name) for name in Client.SENSITIVE_FIELDS
         ]
+
+
+class AlertForm(BootstrapMixin, forms.Form):
+    action_taken = forms.CharField(
+        label=_("action taken"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -163,3 +163,50 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.client} · {self.purpose}"
+
+
+class RiskAlertQuerySet(ScopedQuerySet):
+    scope_field = "client__division__code"
+
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class RiskAlert(models.Model):
+    """A client marked high risk (crisis, R3.2) stays on the station's and the centre's
+    alert list until someone records the action taken."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("client")
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    raised_by = models.ForeignKey(
+        "access.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("raised by"),
+    )
+    action_taken = models.TextField(_("action taken"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
+    resolved_by = models.ForeignKey(
+        "access.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    history = HistoricalRecords()
+
+    objects = RiskAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        verbose_name = _("risk alert")
+        verbose_name_plural = _("risk alerts")
+
+    def __str__(self):
+        return f"{self.client} · {self.reason}"

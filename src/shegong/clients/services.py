@@ -14,7 +14,7 @@ from shegong.common.services import ensure_in_scope, save_with_history
 from shegong.divisions.models import Level
 from shegong.visits.services import refresh_due
 
-from .models import Client, Membership
+from .models import Client, Membership, RiskAlert, RiskTier
 
 CLIENT_FIELDS = {
     "name",
@@ -103,6 +103,8 @@ def client_create(*, actor, groups=(), **data) -> Client:
     for group in groups:
         Membership.objects.create(client=client, group=group)
     refresh_due(client)
+    if client.risk_tier == RiskTier.HIGH:
+        risk_alert_raise(client=client, actor=actor, reason=_("registered as high risk"))
     return client
 
 
@@ -119,6 +121,8 @@ def client_update(*, client: Client, actor, **data) -> list[str]:
         save_with_history(client, actor=actor)
         if "risk_tier" in changed:
             refresh_due(client)
+            if client.risk_tier == RiskTier.HIGH:
+                risk_alert_raise(client=client, actor=actor, reason=_("marked high risk"))
     return changed
 
 
@@ -145,3 +149,26 @@ def client_reveal(*, client: Client, field: str, reason: str, actor) -> str:
         division_code=client.division_id,
     )
     return getattr(client, field) or ""
+
+
+def risk_alert_raise(*, client: Client, actor, reason: str) -> RiskAlert | None:
+    """Open an alert for a high-risk client unless one is already open."""
+    if RiskAlert.objects.open().filter(client=client).exists():
+        return None
+    return RiskAlert.objects.create(
+        client=client, reason=reason, raised_by=actor if getattr(actor, "pk", None) else None
+    )
+
+
+@transaction.atomic
+def risk_alert_resolve(*, alert: RiskAlert, action_taken: str, actor) -> RiskAlert:
+    from django.utils import timezone
+
+    if alert.resolved_at is not None:
+        raise ValidationError({"action_taken": [_("This alert has already been dealt with.")]})
+    if len((action_taken or "").strip()) < 4:
+        raise ValidationError({"action_taken": [_("Record what was done.")]})
+    alert.action_taken = action_taken.strip()
+    alert.resolved_at = timezone.now()
+    alert.resolved_by = actor
+    return save_with_history(alert, actor=actor)

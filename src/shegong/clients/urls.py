@@ -8,4 +8,6 @@ urlpatterns = [
     path("clients/new/", views.client_create, name="client-create"),
     path("clients/<int:pk>/", views.client_detail, name="client-detail"),
     path("clients/<int:pk>/edit/", views.client_edit, name="client-edit"),
+    path("alerts/", views.alert_list, name="alert-list"),
+    path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),
 ]

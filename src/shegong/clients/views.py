@@ -12,7 +12,7 @@ from shegong.common.history import history_rows
 from shegong.common.idcard import mask_id_number, mask_phone
 
 from . import selectors, services
-from .forms import ClientForm, RevealForm
+from .forms import AlertForm, ClientForm, RevealForm
 from .models import RiskTier, TargetGroup
 
 
@@ -27,6 +27,8 @@ def client_list(request):
     if request.method == "POST" and not selectors.is_sensitive_query(params["q"]):
         return redirect(f"{request.path}?{urlencode({k: v for k, v in params.items() if v})}")
     clients = selectors.client_search(request.user, **params)
+    if request.method == "GET" and request.GET.get("export") == "xlsx":
+        return _export(request, clients)
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     for client in page:
         client.phone_masked = mask_phone(client.phone or "")
@@ -117,3 +119,58 @@ def client_edit(request, pk):
         if ok:
             return redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+def _export(request, clients):
+    """The list as a masked workbook; the export itself goes to the access log."""
+    from shegong.access.scoping import scope_prefixes
+    from shegong.audit.models import AccessLog
+    from shegong.common.exports import table_workbook, xlsx_response
+
+    from .exports import client_headers, client_rows
+
+    clients = clients.prefetch_related("memberships__group")
+    content = table_workbook(_("Clients"), client_headers(), client_rows(clients))
+    AccessLog.objects.create(
+        user=request.user,
+        action=AccessLog.Action.EXPORT,
+        object_type="client",
+        object_id="",
+        fields=_("client list (masked)"),
+        reason=_("list export"),
+        division_code=(scope_prefixes(request.user) or ("",))[0],
+    )
+    return xlsx_response(content, "clients.xlsx")
+
+
+@scoped_page
+def alert_list(request):
+    from .models import RiskAlert
+
+    alerts = (
+        RiskAlert.objects.visible_to(request.user)
+        .open()
+        .select_related("client", "client__division", "raised_by")
+    )
+    return render(request, "clients/alert_list.html", {"alerts": alerts, "form": AlertForm()})
+
+
+@scoped_page(check=can_edit_clients)
+def alert_resolve(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from .models import RiskAlert
+
+    alert = get_object_or_404(RiskAlert.objects.visible_to(request.user), pk=pk)
+    form = AlertForm(request.POST or None)
+    if request.method == "POST":
+        ok, _alert = submit_form(
+            request,
+            form,
+            lambda data: services.risk_alert_resolve(alert=alert, actor=request.user, **data),
+            _("The action has been recorded; the alert is closed."),
+        )
+        if ok:
+            return redirect("clients:alert-list")
+    alerts = [alert]
+    return render(request, "clients/alert_list.html", {"alerts": alerts, "form": form}, status=400)

@@ -58,9 +58,15 @@ def visit_record(
     )
     save_with_history(visit, actor=actor)
     if risk_change and risk_change != client.risk_tier:
+        from shegong.clients.services import risk_alert_raise
+
         client.risk_tier = risk_change
         client._history_user = actor
         client.save(update_fields=["risk_tier"])
+        if risk_change == "high":
+            risk_alert_raise(
+                client=client, actor=actor, reason=findings[:200] or _("raised at a visit")
+            )
     if client.last_visited_on is None or visited_on >= client.last_visited_on:
         client.last_visited_on = visited_on
         client.save(update_fields=["last_visited_on"])
