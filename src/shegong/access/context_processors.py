@@ -17,7 +17,5 @@ def access(request):
         "can_manage_security": scoping.can_manage_security(user),
         "can_edit_clients": scoping.can_edit_clients(user),
         "has_data_scope": has_data_scope,
-        "open_alerts": (
-            RiskAlert.objects.visible_to(user).open().count() if has_data_scope else 0
-        ),
+        "open_alerts": (RiskAlert.objects.visible_to(user).open().count() if has_data_scope else 0),
     }
