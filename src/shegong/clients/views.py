@@ -174,3 +174,34 @@ def alert_resolve(request, pk):
             return redirect("clients:alert-list")
     alerts = [alert]
     return render(request, "clients/alert_list.html", {"alerts": alerts, "form": form}, status=400)
+
+
+@scoped_page(check=can_edit_clients)
+def roster_import(request):
+    from django.urls import reverse
+
+    from shegong.common.import_views import import_page
+
+    from .imports import import_roster_row, roster_columns
+
+    seen: set = set()
+    return import_page(
+        request,
+        title=_("Import a roster from Excel"),
+        columns=roster_columns(),
+        handle_row=lambda values: import_roster_row(values, actor=request.user, seen=seen),
+        template_url=reverse("clients:roster-template"),
+        back_url=reverse("clients:client-list"),
+        success=lambda n: _("%d roster rows have been imported.") % n,
+    )
+
+
+@scoped_page(check=can_edit_clients)
+def roster_template(request):
+    from shegong.common.exports import xlsx_response
+    from shegong.common.imports import template_workbook
+
+    from .imports import roster_columns, roster_template_notes
+
+    content = template_workbook(_("Roster"), roster_columns(), roster_template_notes())
+    return xlsx_response(content, "roster-template.xlsx")

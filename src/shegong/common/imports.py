@@ -54,6 +54,7 @@ class Column:
     label: str  # the header the template writes; lookups also accept ``field``
     required: bool = False
     example: object = ""
+    aliases: tuple = ()  # other headers real spreadsheets use for this column
 
 
 def cell_text(value) -> str:
@@ -93,8 +94,15 @@ def choice_value(text: str, choices) -> str:
     raise ValueError(_("Not one of: %s") % "、".join(str(label) for _v, label in choices))
 
 
-def read_rows(upload, columns: list[Column]) -> list[tuple[int, dict]]:
-    """``[(row number, {field: raw value})]`` from the first sheet of an .xlsx upload."""
+class Rows(list):
+    """``[(row number, {field: raw value})]``, plus the file's own header of each field,
+    so the error report speaks of the columns as the user named them."""
+
+    headers: dict[str, str]
+
+
+def read_rows(upload, columns: list[Column]) -> Rows:
+    """The data rows of the first sheet of an .xlsx upload."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(_("The file is larger than 10 MB."))
     if not upload.name.lower().endswith((".xlsx", ".xls", ".ods")):
@@ -112,12 +120,13 @@ def read_rows(upload, columns: list[Column]) -> list[tuple[int, dict]]:
     positions = {}
     for column in columns:
         for i, header in enumerate(headers):
-            if header in {column.label, column.field}:
+            if header in {column.label, column.field, *column.aliases}:
                 positions[column.field] = i
     missing = [c.label for c in columns if c.required and c.field not in positions]
     if missing:
         raise ImportFileError(_("Missing columns: %s") % "、".join(missing))
-    rows = []
+    rows = Rows()
+    rows.headers = {name: headers[i] for name, i in positions.items()}
     for offset, row in enumerate(sheet[header_index + 1 :], start=header_index + 2):
         values = {f: row[i] if i < len(row) else "" for f, i in positions.items()}
         if any(cell_text(v) for v in values.values()):
@@ -130,7 +139,7 @@ def read_rows(upload, columns: list[Column]) -> list[tuple[int, dict]]:
 def run_import(rows, handle_row, columns: list[Column], *, dry_run: bool) -> ImportReport:
     """Apply ``handle_row(values)`` to every row inside one transaction; keep it only if
     every row passed and this is not a dry run."""
-    labels = {c.field: c.label for c in columns}
+    labels = {c.field: c.label for c in columns} | getattr(rows, "headers", {})
     report = ImportReport(total=len(rows), dry_run=dry_run)
     with transaction.atomic():
         for number, values in rows:
