@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import filter_by_scope
-from shegong.common.forms import BootstrapMixin
+from shegong.common.forms import BootstrapMixin, DateInput
 from shegong.divisions.models import Division, Level
 
-from .models import Client, TargetGroup
+from .models import Client, Consent, HouseholdMember, TargetGroup
 
 FIELDS = [
     "name",
@@ -87,3 +87,22 @@ class AlertForm(BootstrapMixin, forms.Form):
     action_taken = forms.CharField(
         label=_("action taken"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ConsentForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["given_by", "relation", "purpose", "given_on"]
+        widgets = {"given_on": DateInput()}
+
+    def _post_clean(self):
+        pass
+
+
+class HouseholdForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ["name", "relation", "birth_year", "lives_with_client"]
+
+    def _post_clean(self):
+        pass

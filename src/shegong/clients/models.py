@@ -210,3 +210,24 @@ class RiskAlert(models.Model):
 
     def __str__(self):
         return f"{self.client} · {self.reason}"
+
+
+class HouseholdMember(models.Model):
+    """Someone in the client's household (no ID number or phone: not needed for the work)."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="household", verbose_name=_("client")
+    )
+    name = models.CharField(_("full name"), max_length=50)
+    relation = models.CharField(_("relation to the client"), max_length=30)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    lives_with_client = models.BooleanField(_("lives with the client"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self):
+        return f"{self.name} ({self.relation})"

@@ -17,7 +17,8 @@ def clients_for(user):
 
 def client_get(user, pk) -> Client:
     return get_object_or_404(
-        clients_for(user).prefetch_related("memberships__group", "consents"), pk=pk
+        clients_for(user).prefetch_related("memberships__group", "consents", "household"),
+        pk=pk,
     )
 
 

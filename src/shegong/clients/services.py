@@ -14,7 +14,7 @@ from shegong.common.services import ensure_in_scope, save_with_history
 from shegong.divisions.models import Level
 from shegong.visits.services import refresh_due
 
-from .models import Client, Membership, RiskAlert, RiskTier
+from .models import Client, Consent, HouseholdMember, Membership, RiskAlert, RiskTier
 
 CLIENT_FIELDS = {
     "name",
@@ -172,3 +172,51 @@ def risk_alert_resolve(*, alert: RiskAlert, action_taken: str, actor) -> RiskAle
     alert.resolved_at = timezone.now()
     alert.resolved_by = actor
     return save_with_history(alert, actor=actor)
+
+
+def needs_guardian_consent(client: Client, today=None) -> bool:
+    """PIPL art. 31: a child under 14 needs a guardian's consent on record."""
+    from django.utils import timezone
+
+    if client.birth_date is None:
+        return False
+    today = today or timezone.localdate()
+    age = (
+        today.year
+        - client.birth_date.year
+        - ((today.month, today.day) < (client.birth_date.month, client.birth_date.day))
+    )
+    return age < 14 and not client.consents.exclude(relation=SELF_RELATION).exists()
+
+
+SELF_RELATION = "本人"
+
+
+@transaction.atomic
+def consent_add(*, client: Client, given_by: str, relation: str, purpose: str, given_on, actor):
+    from django.utils import timezone
+
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": [_("This date is in the future.")]})
+    if relation.strip() == SELF_RELATION and needs_guardian_consent(client):
+        raise ValidationError(
+            {
+                "relation": [
+                    _("A child under 14 cannot consent alone; record the guardian's consent.")
+                ]
+            }
+        )
+    consent = Consent(
+        client=client,
+        given_by=given_by.strip(),
+        relation=relation.strip(),
+        purpose=purpose.strip(),
+        given_on=given_on,
+    )
+    return save_with_history(consent, actor=actor)
+
+
+@transaction.atomic
+def household_add(*, client: Client, actor, **data) -> HouseholdMember:
+    member = HouseholdMember(client=client, **data)
+    return save_with_history(member, actor=actor)

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
@@ -12,7 +13,7 @@ from shegong.common.history import history_rows
 from shegong.common.idcard import mask_id_number, mask_phone
 
 from . import selectors, services
-from .forms import AlertForm, ClientForm, RevealForm
+from .forms import AlertForm, ClientForm, ConsentForm, HouseholdForm, RevealForm
 from .models import RiskTier, TargetGroup
 
 
@@ -46,7 +47,16 @@ def client_list(request):
     )
 
 
-def _detail(request, client, *, reveal_form=None, revealed=None, status=200):
+def _detail(
+    request,
+    client,
+    *,
+    reveal_form=None,
+    revealed=None,
+    status=200,
+    consent_form=None,
+    household_form=None,
+):
     return render(
         request,
         "clients/client_detail.html",
@@ -61,6 +71,9 @@ def _detail(request, client, *, reveal_form=None, revealed=None, status=200):
             "duplicates": selectors.likely_duplicates(request.user, client),
             "history": history_rows(client, sensitive=client.SENSITIVE_FIELDS),
             "visits": client.visits.select_related("visitor")[:10],
+            "consent_form": consent_form or ConsentForm(),
+            "household_form": household_form or HouseholdForm(),
+            "needs_guardian_consent": services.needs_guardian_consent(client),
         },
         status=status,
     )
@@ -205,3 +218,35 @@ def roster_template(request):
 
     content = template_workbook(_("Roster"), roster_columns(), roster_template_notes())
     return xlsx_response(content, "roster-template.xlsx")
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def consent_add(request, pk):
+    client = selectors.client_get(request.user, pk)
+    form = ConsentForm(request.POST)
+    ok, _consent = submit_form(
+        request,
+        form,
+        lambda data: services.consent_add(client=client, actor=request.user, **data),
+        _("The consent has been recorded."),
+    )
+    if ok:
+        return redirect(client)
+    return _detail(request, client, consent_form=form, status=400)
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def household_add(request, pk):
+    client = selectors.client_get(request.user, pk)
+    form = HouseholdForm(request.POST)
+    ok, _member = submit_form(
+        request,
+        form,
+        lambda data: services.household_add(client=client, actor=request.user, **data),
+        _("The household member has been added."),
+    )
+    if ok:
+        return redirect(client)
+    return _detail(request, client, household_form=form, status=400)
