@@ -97,6 +97,15 @@ class Client(models.Model):
     # Kept by the visits services; indexed for the due and overdue lists.
     last_visited_on = models.DateField(_("last visited on"), null=True, blank=True)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
+    # A duplicate merged into another record stays, with its history, but leaves the lists.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
     history = HistoricalRecords(
         excluded_fields=["id_number_hash", "phone_hash", "last_visited_on", "next_visit_due"]
     )

@@ -12,7 +12,7 @@ from .models import Client
 
 
 def clients_for(user):
-    return Client.objects.visible_to(user).select_related("division")
+    return Client.objects.visible_to(user).filter(merged_into=None).select_related("division")
 
 
 def client_get(user, pk) -> Client:

@@ -220,3 +220,52 @@ def consent_add(*, client: Client, given_by: str, relation: str, purpose: str, g
 def household_add(*, client: Client, actor, **data) -> HouseholdMember:
     member = HouseholdMember(client=client, **data)
     return save_with_history(member, actor=actor)
+
+
+MERGE_FILL_FIELDS = (
+    "address",
+    "phone",
+    "living_situation",
+    "disability_category",
+    "disability_grade",
+    "health_notes",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+)
+
+
+@transaction.atomic
+def client_merge(*, keep: Client, drop: Client, actor) -> Client:
+    """Merge a duplicate into the record kept: its visits, groups, consents, household and
+    alerts move over, blank fields are filled from it, and it stays (with its history)
+    marked as merged, out of every list."""
+    from shegong.visits.models import Visit
+    from shegong.visits.services import refresh_due
+
+    if keep.pk == drop.pk or drop.merged_into_id or keep.merged_into_id:
+        raise ValidationError({"drop": [_("These records cannot be merged.")]})
+    for client in (keep, drop):
+        ensure_in_scope(actor, client.division_id, field="drop")
+    if keep.id_number_hash and drop.id_number_hash:
+        message = _("Both records have an ID number; they are different people.")
+        raise ValidationError({"drop": [message]})
+    moved_id = drop.id_number if not keep.id_number_hash else None
+    drop.id_number, drop.id_number_hash = None, None
+    drop.merged_into = keep
+    drop._history_user = actor
+    drop.save(update_fields=["id_number", "id_number_hash", "merged_into"])
+    for model in (Membership, Consent, HouseholdMember, RiskAlert, Visit):
+        model.objects.filter(client=drop).update(client=keep)
+    for name in MERGE_FILL_FIELDS:
+        if not getattr(keep, name) and getattr(drop, name):
+            setattr(keep, name, getattr(drop, name))
+    if moved_id:
+        keep.id_number = moved_id
+    keep.last_visited_on = max(
+        (d for d in (keep.last_visited_on, drop.last_visited_on) if d), default=None
+    )
+    _validate(keep, actor)
+    save_with_history(keep, actor=actor)
+    refresh_due(keep)
+    return keep

@@ -12,6 +12,7 @@ urlpatterns = [
     path("clients/<int:pk>/edit/", views.client_edit, name="client-edit"),
     path("clients/<int:pk>/consents/", views.consent_add, name="consent-add"),
     path("clients/<int:pk>/household/", views.household_add, name="household-add"),
+    path("clients/<int:pk>/merge/<int:other_pk>/", views.client_merge, name="client-merge"),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),
 ]

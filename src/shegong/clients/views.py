@@ -250,3 +250,21 @@ def household_add(request, pk):
     if ok:
         return redirect(client)
     return _detail(request, client, household_form=form, status=400)
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def client_merge(request, pk, other_pk):
+    keep = selectors.client_get(request.user, pk)
+    drop = selectors.client_get(request.user, other_pk)
+    try:
+        services.client_merge(keep=keep, drop=drop, actor=request.user)
+    except ValidationError as exc:
+        from django.contrib import messages
+
+        messages.error(request, " ".join(exc.messages))
+    else:
+        from django.contrib import messages
+
+        messages.success(request, _("The duplicate has been merged into this record."))
+    return redirect(keep)
