@@ -219,7 +219,21 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
     from shegong.clients.services import risk_alert_raise
 
     other_alert = risk_alert_raise(client=other_client, actor=None, reason="测试")
+    from django.utils import timezone
+
+    from shegong.referrals.models import Referral
+
+    other_referral = Referral.objects.create(
+        client=other_client,
+        from_unit=world.other_station,
+        external_kind="hospital",
+        reason="测试转介",
+        consent_checked=True,
+        due_at=timezone.now(),
+        created_by=world.users.district,
+    )
     ids = {
+        "referrals": other_referral.pk,
         "alerts": other_alert.pk,
         "visits": other_visit.pk,
         "clients": other_client.pk,
@@ -230,7 +244,7 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
         "security": outsider.pk,
         "divisions": "500103",
     }
-    nested = {"assignment_id": posting.pk, "grant_id": grant.pk}
+    nested = {"assignment_id": posting.pk, "grant_id": grant.pk, "status": "accepted"}
 
     def walk(patterns, prefix=""):
         for p in patterns:
@@ -250,7 +264,7 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
         assert resource in ids, f"no out-of-scope object for {route}"
         path = re.sub(r"<int:pk>|\(\?P<pk>[^)]*\)", str(ids[resource]), path)
         for name, value in nested.items():
-            path = re.sub(rf"<int:{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
+            path = re.sub(rf"<(?:int|str):{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
         statuses = {
             method: getattr(client, method)(path).status_code
             for method in ("get", "post", "delete")

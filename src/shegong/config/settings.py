@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shegong.people",
     "shegong.clients",
     "shegong.visits",
+    "shegong.referrals",
     "shegong.audit",
 ]
 

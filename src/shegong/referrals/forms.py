@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shegong.common.forms import BootstrapMixin
+from shegong.network.models import Unit
+
+from .models import ExternalKind, Referral
+from .services import is_adjacent
+
+
+class ReferralForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = [
+            "from_unit",
+            "to_unit",
+            "external_kind",
+            "external_name",
+            "reason",
+            "urgency",
+            "consent_checked",
+        ]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = Unit.objects.live().filter(grants__user=user).distinct()
+        own = [u for u in own if client.division_id.startswith(u.division_id)]
+        self.fields["from_unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in own])
+        targets = [
+            u.pk
+            for u in Unit.objects.live().filter(division__code__startswith=client.division_id[:6])
+            if any(is_adjacent(o, u) for o in own)
+        ]
+        self.fields["to_unit"].queryset = Unit.objects.filter(pk__in=targets).order_by(
+            "division_id"
+        )
+        self.fields["to_unit"].required = False
+        self.fields["external_kind"].choices = [("", "---------"), *ExternalKind.choices]
+        self.fields["from_unit"].empty_label = None
+
+    def _post_clean(self):
+        pass
+
+
+class DecisionForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label=_("note"), max_length=200, required=False)

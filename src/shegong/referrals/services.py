@@ -1,0 +1,128 @@
+"""Referral transitions: pending → accepted → completed, pending → declined / cancelled.
+
+Up or down one level inside the district (room ↔ station ↔ centre) or out to an outside
+body. The receiving unit decides; for an outside body the sender records its answer."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shegong.access.models import Role
+from shegong.access.scoping import has_role, in_scope
+from shegong.common.services import save_with_history
+from shegong.common.workdays import add_working_days
+from shegong.network.models import UnitKind
+
+from .models import Referral, Status, Urgency
+
+TRANSITIONS = {
+    Status.PENDING: {Status.ACCEPTED, Status.DECLINED, Status.CANCELLED},
+    Status.ACCEPTED: {Status.COMPLETED},
+}
+PARENT = {UnitKind.ROOM: (UnitKind.STATION, 9), UnitKind.STATION: (UnitKind.CENTER, 6)}
+CHILD = {UnitKind.CENTER: UnitKind.STATION, UnitKind.STATION: UnitKind.ROOM}
+
+
+def is_adjacent(from_unit, to_unit) -> bool:
+    """One level up (the unit above) or one level down (a unit below in its area)."""
+    up = PARENT.get(from_unit.kind)
+    if up and to_unit.kind == up[0] and to_unit.division_id == from_unit.division_id[: up[1]]:
+        return True
+    return CHILD.get(from_unit.kind) == to_unit.kind and to_unit.division_id.startswith(
+        from_unit.division_id
+    )
+
+
+def _units_of(user) -> set[int]:
+    return {g.unit_id for g in user.grants.all() if g.unit_id}
+
+
+def due_for(urgency: str, now=None) -> datetime.datetime:
+    now = now or timezone.now()
+    if urgency == Urgency.URGENT:
+        return now + datetime.timedelta(hours=24)
+    day = add_working_days(timezone.localtime(now).date(), 3)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(18, 0)))
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor,
+    client,
+    from_unit,
+    reason,
+    urgency=Urgency.NORMAL,
+    consent_checked=False,
+    to_unit=None,
+    external_kind="",
+    external_name="",
+) -> Referral:
+    errors = {}
+    if not in_scope(actor, from_unit.division_id) or not in_scope(actor, client.division_id):
+        errors["from_unit"] = [_("This is outside your area.")]
+    elif not client.division_id.startswith(from_unit.division_id):
+        errors["from_unit"] = [_("The client does not live in this unit's area.")]
+    if bool(to_unit) == bool(external_kind):
+        errors["to_unit"] = [_("Refer to one unit or to one outside body.")]
+    elif to_unit is not None and not is_adjacent(from_unit, to_unit):
+        errors["to_unit"] = [_("Refer one level up, or down to a unit in your area.")]
+    if not consent_checked and not client.consents.exists():
+        errors["consent_checked"] = [
+            _("Confirm the client (or guardian) agreed, or record their consent first.")
+        ]
+    if len((reason or "").strip()) < 4:
+        errors["reason"] = [_("Say why the client is referred.")]
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral(
+        client=client,
+        from_unit=from_unit,
+        to_unit=to_unit,
+        external_kind=external_kind,
+        external_name=external_name,
+        reason=reason.strip(),
+        urgency=urgency,
+        consent_checked=consent_checked,
+        created_by=actor,
+        due_at=due_for(urgency),
+    )
+    return save_with_history(referral, actor=actor)
+
+
+def can_decide(actor, referral) -> bool:
+    if referral.to_unit_id is None:  # an outside body answers through the sender
+        return referral.from_unit_id in _units_of(actor) or has_role(actor, Role.DISTRICT_ADMIN)
+    return referral.to_unit_id in _units_of(actor)
+
+
+@transaction.atomic
+def referral_transition(*, referral: Referral, to_status: str, actor, note: str = "") -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if to_status not in TRANSITIONS.get(referral.status, set()):
+        raise ValidationError(
+            {
+                "status": [
+                    _("A referral that is %(current)s cannot become %(target)s.")
+                    % {
+                        "current": referral.get_status_display(),
+                        "target": dict(Status.choices).get(to_status, to_status),
+                    }
+                ]
+            }
+        )
+    if to_status == Status.CANCELLED:
+        if referral.created_by_id != actor.pk and referral.from_unit_id not in _units_of(actor):
+            raise PermissionDenied(_("Only the sender may cancel a referral."))
+    elif not can_decide(actor, referral):
+        raise PermissionDenied(_("Only the receiving unit decides on a referral."))
+    if to_status == Status.DECLINED and len(note.strip()) < 2:
+        raise ValidationError({"note": [_("Give the reason for declining.")]})
+    referral.status = to_status
+    referral.decision_note = note.strip()[:200]
+    if to_status in {Status.ACCEPTED, Status.DECLINED}:
+        referral.decided_by, referral.decided_at = actor, timezone.now()
+    return save_with_history(referral, actor=actor)
