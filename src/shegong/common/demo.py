@@ -286,6 +286,7 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
         access_services.grant_add(user=user, role=role, unit=unit, actor=None)
         accounts[username] = f"{role.label} · {unit.name}"
     _seed_visits(rng, admin, district)
+    _seed_referrals(rng, district)
     return accounts
 
 
@@ -423,3 +424,36 @@ def _seed_visits(rng, visitor, district) -> None:
                 mode=rng.choice([VisitMode.IN_PERSON, VisitMode.IN_PERSON, VisitMode.PHONE]),
                 findings=rng.choice(findings),
             )
+
+
+def _seed_referrals(rng, district) -> None:
+    """A few rooms refer clients up to their station; some already decided."""
+    from shegong.access.models import RoleGrant
+    from shegong.clients.models import Client
+    from shegong.referrals.services import referral_create, referral_transition
+
+    reasons = [
+        "老人独居且情绪低落，需要专业心理疏导",
+        "儿童监护缺失，需要站点介入评估",
+        "家庭经济困难，建议链接临时救助",
+        "邻里纠纷反复，需要调解资源",
+    ]
+    station_user = RoleGrant.objects.filter(role="station_staff").select_related("user").first()
+    room_user = RoleGrant.objects.filter(role="room_worker").select_related("user").first()
+    if not (station_user and room_user):
+        return
+    room = room_user.unit
+    station = station_user.unit
+    clients = list(Client.objects.filter(division_id=room.division_id)[:3])
+    for index, client in enumerate(clients):
+        referral = referral_create(
+            actor=room_user.user,
+            client=client,
+            from_unit=room,
+            to_unit=station,
+            reason=rng.choice(reasons),
+            urgency="urgent" if index == 0 else "normal",
+            consent_checked=True,
+        )
+        if index == 2:
+            referral_transition(referral=referral, to_status="accepted", actor=station_user.user)
