@@ -84,9 +84,7 @@ class RevealForm(BootstrapMixin, forms.Form):
 
 
 class AlertForm(BootstrapMixin, forms.Form):
-    action_taken = forms.CharField(
-        label=_("action taken"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    action_taken = forms.CharField(label=_("action taken"), max_length=500)
 
 
 class ConsentForm(BootstrapMixin, forms.ModelForm):

@@ -35,7 +35,8 @@ def next_due(client, base: datetime.date, today: datetime.date | None = None):
 def refresh_due(client) -> None:
     base = client.last_visited_on or timezone.localtime(client.created_at).date()
     client.next_visit_due = next_due(client, base)
-    client.save(update_fields=["next_visit_due"])
+    # A bookkeeping column, not a change to the person: no history row for it.
+    type(client).objects.filter(pk=client.pk).update(next_visit_due=client.next_visit_due)
 
 
 @transaction.atomic
@@ -69,7 +70,7 @@ def visit_record(
             )
     if client.last_visited_on is None or visited_on >= client.last_visited_on:
         client.last_visited_on = visited_on
-        client.save(update_fields=["last_visited_on"])
+        type(client).objects.filter(pk=client.pk).update(last_visited_on=visited_on)
     refresh_due(client)
     return visit
 
