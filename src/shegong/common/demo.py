@@ -415,7 +415,18 @@ def _seed_visits(rng, visitor, district) -> None:
     clients = Client.objects.filter(division__code__startswith=district.code).prefetch_related(
         "memberships"
     )
-    for client in clients:
+    # The demo room worker's village has someone overdue, so their list is not empty.
+    demo_village = clients.order_by("division_id").values_list("division_id", flat=True).first()
+    for client in clients.filter(division_id=demo_village)[:1]:
+        visit_record(
+            client=client,
+            actor=visitor,
+            visited_on=today - datetime.timedelta(days=20),
+            mode=VisitMode.IN_PERSON,
+            findings="独居，近期摔倒过一次",
+            risk_change="high",
+        )
+    for client in clients.exclude(division_id=demo_village):
         for _ in range(rng.choice([0, 1, 1, 2, 3])):
             visit_record(
                 client=client,
