@@ -29,7 +29,8 @@ def main(po_path, map_path):
                 break
             continuation.append(line)
         msgid = unquote([lines[i][6:]] + continuation)
-        if msgid in mapping and "msgid_plural" not in block:
+        plural = any(line.startswith("msgid_plural") for line in lines)
+        if msgid in mapping and not plural:
             head = [
                 re.sub(r",\s*fuzzy", "", line) if line.startswith("#,") else line
                 for line in lines[:j]

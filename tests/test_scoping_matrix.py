@@ -232,7 +232,19 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
         due_at=timezone.now(),
         created_by=world.users.district,
     )
+    from shegong.records.models import ServiceField, ServiceRecord
+
+    other_record = ServiceRecord.objects.create(
+        unit=world.other_station,
+        served_on=D(2024, 1, 2),
+        duration_minutes=30,
+        method="phone",
+        field=ServiceField.objects.first(),
+        other_participants=1,
+        created_by=world.users.district,
+    )
     ids = {
+        "service-records": other_record.pk,
         "referrals": other_referral.pk,
         "alerts": other_alert.pk,
         "visits": other_visit.pk,

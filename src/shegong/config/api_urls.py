@@ -8,6 +8,7 @@ from shegong.clients.api import ClientViewSet
 from shegong.divisions.api import DivisionViewSet
 from shegong.network.api import CoverageReportView, UnitViewSet
 from shegong.people.api import WorkerViewSet
+from shegong.records.api import ServiceRecordViewSet
 from shegong.referrals.api import ReferralViewSet
 from shegong.visits.api import VisitViewSet
 
@@ -19,6 +20,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("clients", ClientViewSet, basename="client")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("service-records", ServiceRecordViewSet, basename="service-record")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

@@ -1,0 +1,63 @@
+from rest_framework import mixins, serializers, viewsets
+
+from shegong.access.scoping import can_edit_clients
+from shegong.clients.models import Client
+from shegong.common.api import ScopedPrimaryKeyRelatedField
+from shegong.common.permissions import write_permission
+from shegong.network.models import Unit
+from shegong.people.models import Worker
+
+from . import selectors, services
+from .models import ServiceField, ServiceItem, ServiceRecord
+
+
+class ServiceRecordSerializer(serializers.ModelSerializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.live())
+    clients = ScopedPrimaryKeyRelatedField(
+        queryset=Client.objects.filter(merged_into=None), many=True, required=False
+    )
+    workers = ScopedPrimaryKeyRelatedField(queryset=Worker.objects.all(), many=True, required=False)
+    field = serializers.SlugRelatedField(slug_field="code", queryset=ServiceField.objects.all())
+    items = serializers.PrimaryKeyRelatedField(
+        queryset=ServiceItem.objects.filter(is_active=True), many=True, required=False
+    )
+
+    class Meta:
+        model = ServiceRecord
+        fields = [
+            "id",
+            "unit",
+            "served_on",
+            "duration_minutes",
+            "method",
+            "field",
+            "items",
+            "clients",
+            "other_participants",
+            "workers",
+            "notes",
+            "outcome",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def create(self, validated_data):
+        return services.service_record_create(actor=self.context["request"].user, **validated_data)
+
+
+class ServiceRecordViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Services given (the ledger). Recorded, not edited."""
+
+    serializer_class = ServiceRecordSerializer
+    permission_classes = [write_permission(can_edit_clients)]
+    filterset_fields = ["method", "unit", "served_on"]
+
+    def get_queryset(self):
+        return selectors.records_for(self.request.user).prefetch_related(
+            "items", "clients", "workers"
+        )

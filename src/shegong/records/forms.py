@@ -1,0 +1,65 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shegong.clients.selectors import clients_for
+from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.network.models import Unit
+from shegong.people.models import Worker
+
+from .models import Attachment, ServiceItem, ServiceRecord
+
+FIELDS = [
+    "unit",
+    "served_on",
+    "duration_minutes",
+    "method",
+    "field",
+    "items",
+    "clients",
+    "other_participants",
+    "workers",
+    "notes",
+    "outcome",
+]
+
+
+class ServiceRecordForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = ServiceRecord
+        fields = FIELDS
+        widgets = {
+            "served_on": DateInput(),
+            "items": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).live().order_by("division_id")
+        self.fields["clients"].queryset = clients_for(user)
+        self.fields["workers"].queryset = Worker.objects.visible_to(user).filter(is_active=True)
+        self.fields["items"].queryset = ServiceItem.objects.filter(is_active=True).select_related(
+            "field"
+        )
+        self.fields["items"].label_from_instance = lambda i: f"{i.field.name}·{i.name}"
+        self.fields["served_on"].initial = timezone.localdate()
+        self.fields["duration_minutes"].initial = 60
+
+    def _post_clean(self):
+        pass
+
+
+class AttachmentForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["file", "kind"]
+
+    def _post_clean(self):
+        pass
+
+
+class LedgerFilter(BootstrapMixin, forms.Form):
+    start = forms.DateField(label=_("from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("to"), required=False, widget=DateInput())

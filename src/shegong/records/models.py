@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shegong.common.models import ScopedQuerySet
+
+
+class ServiceField(models.Model):
+    """A service field of R3.1–R3.6 (seeded; the district may add)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("service field")
+        verbose_name_plural = _("service fields")
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceItem(models.Model):
+    field = models.ForeignKey(
+        ServiceField, on_delete=models.PROTECT, related_name="items", verbose_name=_("field")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["field__order", "order", "id"]
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        constraints = [
+            models.UniqueConstraint(fields=["field", "name"], name="unique_item_per_field")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Method(models.TextChoices):
+    CASEWORK = "casework", _("casework")
+    GROUP = "group", _("group work")
+    COMMUNITY = "community", _("community activity")
+    VISIT = "visit", _("home visit")
+    PHONE = "phone", _("phone")
+    ACCOMPANIED = "accompanied", _("accompanied visit")
+    RESOURCE = "resource", _("resource linking")
+
+
+class ServiceRecordQuerySet(ScopedQuerySet):
+    scope_field = "unit__division__code"
+
+
+class ServiceRecord(models.Model):
+    """One service given, with or without a case: the line of the station's ledger (台账)."""
+
+    unit = models.ForeignKey(
+        "network.Unit",
+        on_delete=models.PROTECT,
+        related_name="service_records",
+        verbose_name=_("unit"),
+    )
+    served_on = models.DateField(_("served on"), db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    field = models.ForeignKey(
+        ServiceField,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("service field"),
+    )
+    items = models.ManyToManyField(ServiceItem, blank=True, verbose_name=_("service items"))
+    clients = models.ManyToManyField(
+        "clients.Client", blank=True, related_name="service_records", verbose_name=_("clients")
+    )
+    other_participants = models.PositiveIntegerField(_("other participants"), default=0)
+    workers = models.ManyToManyField(
+        "people.Worker", blank=True, related_name="service_records", verbose_name=_("workers")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ServiceRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-served_on", "-id"]
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        indexes = [models.Index(fields=["unit", "-served_on"])]
+
+    def __str__(self):
+        return f"{self.unit} {self.served_on} {self.get_method_display()}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("photo")
+        SIGNED_FORM = "signed_form", _("signed form")
+        OTHER = "other", _("other")
+
+    record = models.ForeignKey(
+        ServiceRecord,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("service record"),
+    )
+    file = models.FileField(_("file"), upload_to="records/%Y/%m/")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PHOTO)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.file.name

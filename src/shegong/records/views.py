@@ -1,0 +1,118 @@
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shegong.access.decorators import scoped_page
+from shegong.access.scoping import can_edit_clients
+from shegong.common.exports import table_workbook, xlsx_response
+from shegong.common.forms import submit_form
+
+from . import selectors, services
+from .forms import FIELDS, AttachmentForm, LedgerFilter, ServiceRecordForm
+from .models import Method, ServiceField
+
+
+def ledger_rows(records):
+    for r in records:
+        yield [
+            r.served_on,
+            r.unit.name,
+            r.get_method_display(),
+            r.field.name,
+            "、".join(i.name for i in r.items.all()),
+            "、".join(c.name for c in r.clients.all()),
+            r.other_participants,
+            r.duration_minutes,
+            "、".join(w.name for w in r.workers.all()),
+            r.outcome,
+        ]
+
+
+@scoped_page
+def ledger(request):
+    filters = LedgerFilter(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    method, field = request.GET.get("method", ""), request.GET.get("field", "")
+    records = selectors.ledger(
+        request.user, start=data.get("start"), end=data.get("end"), method=method, field=field
+    )
+    if request.GET.get("export") == "xlsx":
+        records = records.prefetch_related("items", "clients", "workers")
+        headers = [
+            _("served on"),
+            _("unit"),
+            _("method"),
+            _("service field"),
+            _("service items"),
+            _("clients"),
+            _("other participants"),
+            _("duration (minutes)"),
+            _("workers"),
+            _("outcome"),
+        ]
+        return xlsx_response(
+            table_workbook(_("Service ledger"), headers, ledger_rows(records)), "ledger.xlsx"
+        )
+    page = Paginator(records.prefetch_related("clients"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/ledger.html",
+        {
+            "page": page,
+            "filters": filters,
+            "methods": Method.choices,
+            "fields": ServiceField.objects.all(),
+            "method": method,
+            "field": field,
+        },
+    )
+
+
+@scoped_page(check=can_edit_clients)
+def record_create(request):
+    form = ServiceRecordForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        ok, record = submit_form(
+            request,
+            form,
+            lambda data: services.service_record_create(
+                actor=request.user, **{name: data[name] for name in FIELDS}
+            ),
+            _("The service has been recorded."),
+        )
+        if ok:
+            return redirect("records:record-detail", pk=record.pk)
+    return render(request, "records/record_form.html", {"form": form})
+
+
+def _detail(request, record, attachment_form=None, status=200):
+    return render(
+        request,
+        "records/record_detail.html",
+        {"record": record, "attachment_form": attachment_form or AttachmentForm()},
+        status=status,
+    )
+
+
+@scoped_page
+def record_detail(request, pk):
+    return _detail(request, selectors.record_get(request.user, pk))
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def attachment_add(request, pk):
+    record = selectors.record_get(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    ok, _attachment = submit_form(
+        request,
+        form,
+        lambda data: services.attachment_add(
+            record=record, upload=data["file"], kind=data["kind"], actor=request.user
+        ),
+        _("The attachment has been added."),
+    )
+    if ok:
+        return redirect("records:record-detail", pk=pk)
+    return _detail(request, record, attachment_form=form, status=400)
