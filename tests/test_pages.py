@@ -191,3 +191,17 @@ def test_every_coverage_figure_links_to_a_drilldown_that_lists_as_many(world, cl
     for href, figure in links:
         page = client.get(href.replace("&amp;", "&"))
         assert page.context["page"].paginator.count == int(figure), href
+
+
+def test_configuration_admin_pages_load(world, client):
+    world.users.district.is_staff = world.users.district.is_superuser = True
+    world.users.district.save()
+    client.force_login(world.users.district)
+    for url in (
+        "/admin/records/servicefield/",
+        "/admin/clients/targetgroup/",
+        "/admin/visits/visitpolicy/",
+        "/admin/network/agency/",
+        "/admin/divisions/division/",
+    ):
+        assert client.get(url).status_code == 200, url
