@@ -287,6 +287,7 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
         accounts[username] = f"{role.label} · {unit.name}"
     _seed_visits(rng, admin, district)
     _seed_referrals(rng, district)
+    _seed_service_records(rng, admin, district)
     return accounts
 
 
@@ -468,3 +469,33 @@ def _seed_referrals(rng, district) -> None:
         )
         if index == 2:
             referral_transition(referral=referral, to_status="accepted", actor=station_user.user)
+
+
+def _seed_service_records(rng, actor, district) -> None:
+    """Two services per room over the last half year, for the ledger."""
+    from shegong.clients.models import Client
+    from shegong.records.models import Method, ServiceField
+    from shegong.records.services import service_record_create
+
+    fields = {f.code: f for f in ServiceField.objects.prefetch_related("items")}
+    today = datetime.date.today()
+    rooms = Unit.objects.filter(
+        kind=UnitKind.ROOM, division__code__startswith=district.code, operating_on__isnull=False
+    )
+    for room in rooms:
+        clients = list(Client.objects.filter(division_id=room.division_id)[:3])
+        for _ in range(2):
+            field = fields[rng.choice(["elderly", "children", "assistance", "governance"])]
+            group = rng.random() < 0.3
+            service_record_create(
+                actor=actor,
+                unit=room,
+                served_on=today - datetime.timedelta(days=rng.randint(1, 180)),
+                duration_minutes=rng.choice([30, 45, 60, 90, 120]),
+                method=Method.COMMUNITY if group else rng.choice([Method.VISIT, Method.PHONE]),
+                field=field,
+                items=rng.sample(list(field.items.all()), k=1),
+                clients=[] if group else clients[:1],
+                other_participants=rng.randint(8, 40) if group else 0,
+                outcome=rng.choice(["服务对象情绪稳定", "已链接助餐资源", "居民参与积极", ""]),
+            )
