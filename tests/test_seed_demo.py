@@ -10,8 +10,11 @@ from shegong.network.models import Unit
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_on_a_small_district_is_complete_and_idempotent(capsys):
+def test_seed_demo_on_a_small_district_is_complete_and_idempotent(capsys, settings, tmp_path):
+    # The command writes the demo password under VAR_DIR: keep the developer's untouched.
+    settings.VAR_DIR = tmp_path
     call_command("seed_demo", "500103")  # 渝中区: small, quick
+    assert (tmp_path / "demo-password.txt").exists()
     towns = Division.objects.filter(code__startswith="500103", level=9).count()
     villages = Division.objects.filter(code__startswith="500103", level=12).count()
     units = Unit.objects.filter(division__code__startswith="500103")

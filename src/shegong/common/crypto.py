@@ -28,10 +28,15 @@ def _keys() -> tuple[bytes, bytes]:
         key = base64.b64decode(raw)
     else:
         path = Path(settings.VAR_DIR) / "field.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(base64.b64encode(secrets.token_bytes(32)))
-            path.chmod(0o600)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # O_EXCL: when several processes start at once, exactly one writes the key.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(base64.b64encode(secrets.token_bytes(32)))
         key = base64.b64decode(path.read_bytes())
     if len(key) != 32:
         raise ValueError("SHEGONG_FIELD_KEY must be 32 bytes, base64-encoded")
