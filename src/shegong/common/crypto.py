@@ -28,15 +28,19 @@ def _keys() -> tuple[bytes, bytes]:
         key = base64.b64decode(raw)
     else:
         path = Path(settings.VAR_DIR) / "field.key"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # O_EXCL: when several processes start at once, exactly one writes the key.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(base64.b64encode(secrets.token_bytes(32)))
+        if not path.exists():
+            # Write aside, then link into place: link fails if another process got there
+            # first, so every process ends up reading the one complete key.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".field.key.{os.getpid()}.{secrets.token_hex(4)}")
+            tmp.write_bytes(base64.b64encode(secrets.token_bytes(32)))
+            tmp.chmod(0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
         key = base64.b64decode(path.read_bytes())
     if len(key) != 32:
         raise ValueError("SHEGONG_FIELD_KEY must be 32 bytes, base64-encoded")
