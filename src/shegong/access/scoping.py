@@ -42,7 +42,19 @@ def user_roles(user) -> set[str]:
 
 
 def scope_prefixes(user, purpose: str = DATA) -> tuple[str, ...]:
-    """Division-code prefixes this user may see for ``purpose``; empty means nothing."""
+    """Division-code prefixes this user may see for ``purpose``; empty means nothing.
+    Kept on the user object, which lives for one request."""
+    cache = getattr(user, "_shegong_scopes", None)
+    if cache is None:
+        cache = {}
+        if getattr(user, "is_authenticated", False):
+            user._shegong_scopes = cache
+    if purpose not in cache:
+        cache[purpose] = _compute_prefixes(user, purpose)
+    return cache[purpose]
+
+
+def _compute_prefixes(user, purpose: str) -> tuple[str, ...]:
     prefixes: set[str] = set()
     for grant in _grants(user):
         if purpose == DATA:

@@ -106,6 +106,7 @@ def grant_add(*, user: User, role: str, actor, unit=None, agency=None) -> RoleGr
     grant = RoleGrant(user=user, role=role, unit=unit, agency=agency)
     save_with_history(grant, actor=actor)
     user.__dict__.pop("_shegong_grants", None)
+    user.__dict__.pop("_shegong_scopes", None)
     return grant
 
 
@@ -115,6 +116,8 @@ def grant_remove(*, grant: RoleGrant, actor) -> None:
         _ensure_account_scope(actor, grant.unit.division_id, field="unit")
     grant._history_user = actor
     grant.delete()
+    for cached in ("_shegong_grants", "_shegong_scopes"):
+        grant.user.__dict__.pop(cached, None)
 
 
 def user_unlock(*, user: User, actor) -> int:

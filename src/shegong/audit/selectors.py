@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from shegong.access.models import RoleGrant, User
 from shegong.access.scoping import AUDIT, scope_prefixes, scope_q
 from shegong.clients.models import Client
+from shegong.common.history import ACTIONS
 from shegong.network.models import Unit
 from shegong.people.models import Assignment, Certificate, Worker
 
@@ -21,7 +22,6 @@ SOURCES = [
     (User, _("account"), "division__code"),
     (RoleGrant, _("role grant"), "user__division__code"),
 ]
-ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
 def change_log(user, *, kind: str = "", limit: int = 200):

@@ -12,9 +12,7 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(
-                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
-            ):
+            if isinstance(widget, CHECK_WIDGETS):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

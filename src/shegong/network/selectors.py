@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from .models import Agency, Unit
+from .models import Unit
 
 
 def units_for(user):
@@ -40,11 +40,6 @@ def unit_counts(user) -> dict:
             operating=Count("id", filter=Q(operating_on__isnull=False)),
         )
     )
-
-
-def agencies_for(user):
-    # Agencies are public registration data; anyone with a data scope may pick one.
-    return Agency.objects.all()
 
 
 def towns_for(user):
