@@ -103,3 +103,25 @@ def test_referral_pages(world, client):
     station.post(f"/referrals/{referral.pk}/declined/", {"note": "已由社区跟进"})
     referral.refresh_from_db()
     assert referral.status == "declined" and referral.decision_note == "已由社区跟进"
+
+
+def test_only_sender_sees_cancel_and_only_receiver_sees_decisions(world, client):
+    elder = make(world, name="刘奶奶", village=VILLAGE_A1)
+    from shegong.referrals.services import referral_create
+
+    referral = referral_create(
+        actor=world.users.room_a1,
+        client=elder,
+        from_unit=world.room_a1,
+        to_unit=world.station_a,
+        reason="需要心理疏导",
+        consent_checked=True,
+    )
+    for persona, decide, cancel in [
+        ("room_a1", False, True),
+        ("station_a", True, False),
+        ("district", False, False),
+    ]:
+        client.force_login(getattr(world.users, persona))
+        page = client.get(f"/referrals/{referral.pk}/")
+        assert (page.context["can_decide"], page.context["can_cancel"]) == (decide, cancel)

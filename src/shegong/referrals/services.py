@@ -93,6 +93,10 @@ def referral_create(
     return save_with_history(referral, actor=actor)
 
 
+def can_cancel(actor, referral) -> bool:
+    return referral.created_by_id == actor.pk or referral.from_unit_id in _units_of(actor)
+
+
 def can_decide(actor, referral) -> bool:
     if referral.to_unit_id is None:  # an outside body answers through the sender
         return referral.from_unit_id in _units_of(actor) or has_role(actor, Role.DISTRICT_ADMIN)
@@ -115,7 +119,7 @@ def referral_transition(*, referral: Referral, to_status: str, actor, note: str 
             }
         )
     if to_status == Status.CANCELLED:
-        if referral.created_by_id != actor.pk and referral.from_unit_id not in _units_of(actor):
+        if not can_cancel(actor, referral):
             raise PermissionDenied(_("Only the sender may cancel a referral."))
     elif not can_decide(actor, referral):
         raise PermissionDenied(_("Only the receiving unit decides on a referral."))

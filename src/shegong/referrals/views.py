@@ -52,6 +52,7 @@ def referral_detail(request, pk):
             "referral": referral,
             "form": DecisionForm(),
             "can_decide": services.can_decide(request.user, referral),
+            "can_cancel": services.can_cancel(request.user, referral),
             "may": {s: s in allowed for s in Status.values},
         },
     )
