@@ -243,7 +243,19 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
         other_participants=1,
         created_by=world.users.district,
     )
+    from shegong.cases.models import Case
+
+    other_case = Case.objects.create(
+        client=other_client,
+        unit=world.other_station,
+        case_worker=world.other_worker,
+        opened_on=D(2024, 1, 2),
+        source="visit",
+        presenting_problem="测试",
+        created_by=world.users.district,
+    )
     ids = {
+        "cases": other_case.pk,
         "service-records": other_record.pk,
         "referrals": other_referral.pk,
         "alerts": other_alert.pk,
@@ -256,7 +268,12 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
         "security": outsider.pk,
         "divisions": "500103",
     }
-    nested = {"assignment_id": posting.pk, "grant_id": grant.pk, "status": "accepted"}
+    nested = {
+        "assignment_id": posting.pk,
+        "grant_id": grant.pk,
+        "status": "accepted",
+        "step": "assess",
+    }
 
     def walk(patterns, prefix=""):
         for p in patterns:

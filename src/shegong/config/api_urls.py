@@ -4,6 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from shegong.access.api import UserViewSet
+from shegong.cases.api import CaseViewSet
 from shegong.clients.api import ClientViewSet
 from shegong.divisions.api import DivisionViewSet
 from shegong.network.api import CoverageReportView, UnitViewSet
@@ -18,6 +19,7 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("workers", WorkerViewSet, basename="worker")
 router.register("users", UserViewSet, basename="user")
 router.register("clients", ClientViewSet, basename="client")
+router.register("cases", CaseViewSet, basename="case")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("service-records", ServiceRecordViewSet, basename="service-record")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shegong.clients",
     "shegong.visits",
     "shegong.referrals",
+    "shegong.cases",
     "shegong.records",
     "shegong.audit",
 ]

@@ -1,6 +1,7 @@
 from rest_framework import mixins, serializers, viewsets
 
 from shegong.access.scoping import can_edit_clients
+from shegong.cases.models import Case
 from shegong.clients.models import Client
 from shegong.common.api import ScopedPrimaryKeyRelatedField
 from shegong.common.permissions import write_permission
@@ -21,6 +22,9 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
     items = serializers.PrimaryKeyRelatedField(
         queryset=ServiceItem.objects.filter(is_active=True), many=True, required=False
     )
+    case = ScopedPrimaryKeyRelatedField(
+        queryset=Case.objects.open(), required=False, allow_null=True
+    )
 
     class Meta:
         model = ServiceRecord
@@ -35,6 +39,7 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
             "clients",
             "other_participants",
             "workers",
+            "case",
             "notes",
             "outcome",
             "created_at",
@@ -55,7 +60,7 @@ class ServiceRecordViewSet(
 
     serializer_class = ServiceRecordSerializer
     permission_classes = [write_permission(can_edit_clients)]
-    filterset_fields = ["method", "unit", "served_on"]
+    filterset_fields = ["method", "unit", "served_on", "case"]
 
     def get_queryset(self):
         return selectors.records_for(self.request.user).prefetch_related(

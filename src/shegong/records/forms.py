@@ -19,6 +19,7 @@ FIELDS = [
     "clients",
     "other_participants",
     "workers",
+    "case",
     "notes",
     "outcome",
 ]
@@ -44,6 +45,9 @@ class ServiceRecordForm(BootstrapMixin, forms.ModelForm):
             "field"
         )
         self.fields["items"].label_from_instance = lambda i: f"{i.field.name}·{i.name}"
+        from shegong.cases.selectors import cases_for
+
+        self.fields["case"].queryset = cases_for(user).open().exclude(stage="closing")
         self.fields["served_on"].initial = timezone.localdate()
         self.fields["duration_minutes"].initial = 60
 

@@ -82,6 +82,14 @@ class ServiceRecord(models.Model):
     workers = models.ManyToManyField(
         "people.Worker", blank=True, related_name="service_records", verbose_name=_("workers")
     )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_records",
+        verbose_name=_("case"),
+    )
     notes = models.TextField(_("notes"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     created_by = models.ForeignKey(

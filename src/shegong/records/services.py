@@ -34,6 +34,7 @@ def service_record_create(
     workers=(),
     notes="",
     outcome="",
+    case=None,
 ) -> ServiceRecord:
     errors: dict[str, list[str]] = {}
     ensure_in_scope(actor, unit.division_id, field="unit")
@@ -52,9 +53,17 @@ def service_record_create(
         errors["clients"] = errors.get("clients", []) + [
             _("Name the clients served, or give the number of participants.")
         ]
+    if case is not None:
+        if not case.is_open or case.stage == "closing":
+            errors["case"] = [_("This case is closed or closing; it takes no more services.")]
+        elif case.client_id not in {c.pk for c in clients}:
+            errors["case"] = [_("Include the case's client among the clients served.")]
+        elif served_on < case.opened_on:
+            errors["served_on"] = [_("This date is before the case was opened.")]
     if errors:
         raise ValidationError(errors)
     record = ServiceRecord(
+        case=case,
         unit=unit,
         served_on=served_on,
         duration_minutes=duration_minutes,

@@ -71,7 +71,21 @@ def ledger(request):
 
 @scoped_page(check=can_edit_clients)
 def record_create(request):
-    form = ServiceRecordForm(request.POST or None, user=request.user)
+    initial = {}
+    case_id = request.GET.get("case", "")
+    if case_id.isdigit():  # "record a service" from a case: fill in what the case knows
+        from shegong.cases.selectors import case_get
+
+        case = case_get(request.user, int(case_id))
+        initial = {
+            "case": case.pk,
+            "unit": case.unit_id,
+            "clients": [case.client_id],
+            "workers": [case.case_worker_id],
+            "method": "casework",
+            "field": case.needs.values_list("pk", flat=True).first(),
+        }
+    form = ServiceRecordForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST":
         ok, record = submit_form(
             request,

@@ -1,0 +1,184 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shegong.access.scoping import can_edit_clients
+from shegong.clients.models import Client, RiskTier
+from shegong.common.api import ScopedPrimaryKeyRelatedField
+from shegong.common.permissions import write_permission
+from shegong.network.models import Unit
+from shegong.people.models import Worker
+from shegong.records.models import ServiceField, ServiceItem
+
+from . import selectors, services
+from .models import Case, CaseGoal, ClosureReason
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseGoal
+        fields = ["id", "text", "met"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    client = ScopedPrimaryKeyRelatedField(queryset=Client.objects.filter(merged_into=None))
+    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.live())
+    case_worker = ScopedPrimaryKeyRelatedField(queryset=Worker.objects.filter(is_active=True))
+    number = serializers.CharField(read_only=True)
+    needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    planned_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    goals = GoalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "client",
+            "unit",
+            "case_worker",
+            "stage",
+            "opened_on",
+            "source",
+            "presenting_problem",
+            "needs",
+            "risk_tier",
+            "assessment",
+            "assessed_on",
+            "goals",
+            "plan",
+            "planned_items",
+            "review_on",
+            "evaluation",
+            "evaluated_on",
+            "satisfaction",
+            "closure_reason",
+            "closure_note",
+            "closed_on",
+        ]
+        read_only_fields = [
+            "stage",
+            "risk_tier",
+            "assessment",
+            "assessed_on",
+            "plan",
+            "review_on",
+            "evaluation",
+            "evaluated_on",
+            "satisfaction",
+            "closure_reason",
+            "closure_note",
+            "closed_on",
+        ]
+
+    def create(self, validated_data):
+        return services.case_open(actor=self.context["request"].user, **validated_data)
+
+
+class AssessSerializer(serializers.Serializer):
+    needs = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=ServiceField.objects.all()
+    )
+    risk_tier = serializers.ChoiceField(choices=RiskTier.choices)
+    assessment = serializers.CharField()
+    assessed_on = serializers.DateField()
+
+
+class PlanSerializer(serializers.Serializer):
+    goals = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1)
+    plan = serializers.CharField(required=False, allow_blank=True, default="")
+    planned_items = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=ServiceItem.objects.filter(is_active=True), required=False, default=list
+    )
+    review_on = serializers.DateField()
+
+
+class EvaluateSerializer(serializers.Serializer):
+    evaluation = serializers.CharField()
+    evaluated_on = serializers.DateField()
+    goals_met = serializers.ListField(child=serializers.IntegerField(), default=list)
+    satisfaction = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ClosureSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=ClosureReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Casework (MZ/T 094-2017). Each step is its own action; the case moves only forward,
+    and closing needs a supervisor's decision."""
+
+    serializer_class = CaseSerializer
+    permission_classes = [write_permission(can_edit_clients)]
+    filterset_fields = ["stage", "client", "unit", "case_worker"]
+
+    def get_queryset(self):
+        return selectors.cases_for(self.request.user).prefetch_related(
+            "needs", "planned_items", "goals"
+        )
+
+    def _step(self, request, serializer_class, run):
+        case = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = run(case, dict(data.validated_data))
+        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(request=AssessSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def assess(self, request, pk=None):
+        return self._step(
+            request,
+            AssessSerializer,
+            lambda case, d: services.case_assess(case=case, actor=request.user, **d),
+        )
+
+    @extend_schema(request=PlanSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk=None):
+        return self._step(
+            request,
+            PlanSerializer,
+            lambda case, d: services.case_plan(case=case, actor=request.user, **d),
+        )
+
+    @extend_schema(request=EvaluateSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        return self._step(
+            request,
+            EvaluateSerializer,
+            lambda case, d: services.case_evaluate(
+                case=case, actor=request.user, **{**d, "goals_met": set(d["goals_met"])}
+            ),
+        )
+
+    @extend_schema(request=ClosureSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="request-closure")
+    def request_closure(self, request, pk=None):
+        return self._step(
+            request,
+            ClosureSerializer,
+            lambda case, d: services.case_request_closure(case=case, actor=request.user, **d),
+        )
+
+    @extend_schema(request=DecisionSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-closure")
+    def decide_closure(self, request, pk=None):
+        return self._step(
+            request,
+            DecisionSerializer,
+            lambda case, d: services.case_decide_closure(case=case, actor=request.user, **d),
+        )

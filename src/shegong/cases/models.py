@@ -1,0 +1,201 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shegong.clients.models import RiskTier
+from shegong.common.models import ScopedQuerySet
+
+
+class Stage(models.TextChoices):
+    """MZ/T 094-2017: 接案 → 预估 → 计划 → 介入 → 评估 → 结案. The stage is the step the
+    case is in now; closing waits for the station supervisor."""
+
+    INTAKE = "intake", _("intake")
+    PLANNING = "planning", _("assessed, plan due")
+    INTERVENTION = "intervention", _("intervention")
+    EVALUATION = "evaluation", _("evaluated")
+    CLOSING = "closing", _("closure awaiting approval")
+    CLOSED = "closed", _("closed")
+
+
+OPEN_STAGES = (Stage.INTAKE, Stage.PLANNING, Stage.INTERVENTION, Stage.EVALUATION)
+
+
+class Source(models.TextChoices):
+    VISIT = "visit", _("found on a visit")
+    SELF = "self", _("the client or family asked")
+    REFERRAL = "referral", _("referred")
+    ROSTER = "roster", _("from a roster or outreach")
+    DEPARTMENT = "department", _("a department or community asked")
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_MET = "goals_met", _("goals met")
+    CLIENT_WITHDREW = "withdrew", _("the client withdrew")
+    MOVED = "moved", _("the client moved away")
+    DIED = "died", _("the client died")
+    TRANSFERRED = "transferred", _("transferred to another service")
+    OTHER = "other", _("other")
+
+
+class CaseQuerySet(ScopedQuerySet):
+    scope_field = "client__division__code"
+
+    def open(self):
+        return self.exclude(stage=Stage.CLOSED)
+
+
+class Case(models.Model):
+    """One client's casework at a room or station, from intake to an approved closure."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="cases", verbose_name=_("client")
+    )
+    unit = models.ForeignKey(
+        "network.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
+    )
+    case_worker = models.ForeignKey(
+        "people.Worker",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("case worker"),
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supervisor"),
+    )
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=Stage.choices, default=Stage.INTAKE, db_index=True
+    )
+    # Intake (接案)
+    opened_on = models.DateField(_("opened on"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    presenting_problem = models.TextField(_("presenting problem"))
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from referral"),
+    )
+    # Assessment (预估)
+    needs = models.ManyToManyField(
+        "records.ServiceField", blank=True, related_name="+", verbose_name=_("needs")
+    )
+    risk_tier = models.CharField(
+        _("risk tier"), max_length=16, choices=RiskTier.choices, blank=True
+    )
+    assessment = models.TextField(_("assessment"), blank=True)
+    assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    # Plan (计划)
+    plan = models.TextField(_("plan"), blank=True)
+    planned_items = models.ManyToManyField(
+        "records.ServiceItem", blank=True, related_name="+", verbose_name=_("planned services")
+    )
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    # Evaluation (评估)
+    evaluation = models.TextField(_("evaluation"), blank=True)
+    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("client satisfaction (1–5)"), null=True, blank=True
+    )
+    # Closure (结案)
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=16, choices=ClosureReason.choices, blank=True
+    )
+    closure_note = models.TextField(_("closure note"), blank=True)
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closure requested by"),
+    )
+    stage_before_closing = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closure approved by"),
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self):
+        return f"{self.number} {self.client}"
+
+    @property
+    def number(self) -> str:
+        return f"GA{self.opened_on:%Y}-{self.pk:06d}" if self.pk else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage != Stage.CLOSED
+
+    @property
+    def goals_met(self) -> int:
+        return sum(1 for g in self.goals.all() if g.met)
+
+
+class CaseGoal(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(_("goal"), max_length=200)
+    met = models.BooleanField(_("met"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self):
+        return self.text
+
+
+class CaseEvent(models.Model):
+    """The case's timeline: one row per step taken, who and when, append-only."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("case opened")
+        ASSESSED = "assessed", _("assessment recorded")
+        PLANNED = "planned", _("plan recorded")
+        EVALUATED = "evaluated", _("evaluation recorded")
+        CLOSURE_REQUESTED = "closure_requested", _("closure requested")
+        CLOSURE_REJECTED = "closure_rejected", _("closure sent back")
+        CLOSED = "closed", _("closure approved")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind}"

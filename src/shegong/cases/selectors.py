@@ -1,0 +1,50 @@
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from shegong.access.models import Role
+
+from .models import Case, Stage
+
+
+def cases_for(user):
+    return Case.objects.visible_to(user).select_related(
+        "client", "unit", "case_worker", "supervisor"
+    )
+
+
+def case_get(user, pk) -> Case:
+    return get_object_or_404(
+        cases_for(user).prefetch_related("needs", "planned_items", "goals"), pk=pk
+    )
+
+
+def awaiting_approval(user):
+    """Closures this user may approve: their stations' areas, or all for the centre."""
+    qs = cases_for(user).filter(stage=Stage.CLOSING).exclude(closure_requested_by=user)
+    grants = list(user.grants.select_related("unit"))
+    if any(g.role == Role.DISTRICT_ADMIN for g in grants):
+        return qs
+    areas = Q(supervisor=user)
+    for g in grants:
+        if g.role == Role.STATION_STAFF and g.unit_id:
+            areas |= Q(unit__division__code__startswith=g.unit.division_id)
+    return qs.filter(areas)
+
+
+def timeline(case):
+    """Steps and the services given, in date order."""
+    rows = [
+        {"at": e.at, "kind": "event", "label": e.get_kind_display(), "note": e.note, "who": e.actor}
+        for e in case.events.select_related("actor")
+    ]
+    for record in case.service_records.select_related("field").order_by("served_on"):
+        rows.append(
+            {
+                "at": record.served_on,
+                "kind": "service",
+                "label": f"{record.get_method_display()} · {record.field.name}",
+                "note": record.outcome,
+                "record": record,
+            }
+        )
+    return sorted(rows, key=lambda r: str(r["at"])[:10])

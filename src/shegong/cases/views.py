@@ -1,0 +1,184 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shegong.access.decorators import scoped_page
+from shegong.access.scoping import can_edit_clients
+from shegong.clients.selectors import client_get
+from shegong.common.exports import table_workbook, xlsx_response
+from shegong.common.forms import apply_service_errors, submit_form
+
+from . import selectors, services
+from .forms import (
+    AssessForm,
+    CaseFilter,
+    CaseOpenForm,
+    ClosureForm,
+    DecisionForm,
+    EvaluateForm,
+    PlanForm,
+)
+
+
+@scoped_page
+def case_list(request):
+    filters = CaseFilter(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    cases = selectors.cases_for(request.user)
+    cases = cases.filter(stage=data["stage"]) if data.get("stage") else cases.open()
+    if data.get("q"):
+        cases = cases.filter(client__name__contains=data["q"])
+    if request.GET.get("export") == "xlsx":
+        headers = [
+            _("case number"),
+            _("client"),
+            _("unit"),
+            _("case worker"),
+            _("stage"),
+            _("opened on"),
+            _("review date"),
+            _("closure reason"),
+            _("closed on"),
+        ]
+        rows = (
+            [
+                c.number,
+                c.client.name,
+                c.unit.name,
+                c.case_worker.name,
+                c.get_stage_display(),
+                c.opened_on,
+                c.review_on,
+                c.get_closure_reason_display(),
+                c.closed_on,
+            ]
+            for c in cases
+        )
+        return xlsx_response(table_workbook(_("Cases"), headers, rows), "cases.xlsx")
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "filters": filters,
+            "page": Paginator(cases, 50).get_page(request.GET.get("page")),
+            "awaiting": selectors.awaiting_approval(request.user)[:50],
+        },
+    )
+
+
+@scoped_page(check=can_edit_clients)
+def case_open(request, pk):
+    client = client_get(request.user, pk)
+    form = CaseOpenForm(request.POST or None, user=request.user, client=client)
+    if request.method == "POST":
+        ok, case = submit_form(
+            request,
+            form,
+            lambda data: services.case_open(actor=request.user, client=client, **data),
+            _("The case has been opened."),
+        )
+        if ok:
+            return redirect("cases:case-detail", pk=case.pk)
+    return render(request, "cases/case_open.html", {"form": form, "client": client})
+
+
+def _forms(case, data=None, step=None):
+    """The form of each step the case can take now; the posted one bound to ``data``."""
+    built = {
+        "assess": lambda d: AssessForm(
+            d,
+            initial={
+                "needs": list(case.needs.all()),
+                "risk_tier": case.risk_tier or case.client.risk_tier,
+                "assessment": case.assessment,
+            },
+        ),
+        "plan": lambda d: PlanForm(
+            d,
+            initial={
+                "goals": "\n".join(g.text for g in case.goals.all()),
+                "plan": case.plan,
+                "planned_items": list(case.planned_items.all()),
+                "review_on": case.review_on,
+            },
+        ),
+        "evaluate": lambda d: EvaluateForm(d, case=case),
+        "request_closure": lambda d: ClosureForm(d),
+        "approve_closure": lambda d: DecisionForm(d),
+    }
+    return {
+        name: make(data if name == step else None)
+        for name, make in built.items()
+        if case.stage in services.STEPS[name][0]
+    }
+
+
+def _detail(request, case, forms=None, status=200):
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "forms": forms if forms is not None else _forms(case),
+            "timeline": selectors.timeline(case),
+            "can_approve": services.can_approve_closure(request.user, case),
+            "can_record": case.stage in services.STEPS["plan"][0],
+        },
+        status=status,
+    )
+
+
+@scoped_page
+def case_detail(request, pk):
+    return _detail(request, selectors.case_get(request.user, pk))
+
+
+STEP_ACTIONS = {
+    "assess": lambda case, actor, data: services.case_assess(case=case, actor=actor, **data),
+    "plan": lambda case, actor, data: services.case_plan(case=case, actor=actor, **data),
+    "evaluate": lambda case, actor, data: services.case_evaluate(case=case, actor=actor, **data),
+    "request_closure": lambda case, actor, data: services.case_request_closure(
+        case=case, actor=actor, **data
+    ),
+    "approve_closure": lambda case, actor, data: services.case_decide_closure(
+        case=case, actor=actor, approve=True, **data
+    ),
+    "reject_closure": lambda case, actor, data: services.case_decide_closure(
+        case=case, actor=actor, approve=False, **data
+    ),
+}
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def case_step(request, pk, step):
+    case = selectors.case_get(request.user, pk)
+    if step not in STEP_ACTIONS:
+        raise Http404
+    form_name = "approve_closure" if step == "reject_closure" else step
+    forms = _forms(case, request.POST, form_name)
+    form = forms.get(form_name)
+    if form is None:
+        messages.error(
+            request,
+            _("A case that is at “%(stage)s” cannot take this step.")
+            % {"stage": case.get_stage_display()},
+        )
+        return redirect("cases:case-detail", pk=pk)
+    if form.is_valid():
+        data = form.service_data() if hasattr(form, "service_data") else form.cleaned_data
+        try:
+            STEP_ACTIONS[step](case, request.user, data)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("cases:case-detail", pk=pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case has been updated."))
+            return redirect("cases:case-detail", pk=pk)
+    return _detail(request, case, forms=forms, status=400)
