@@ -31,7 +31,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def ensure_divisions():
-    """For transactional (browser) tests, whose flush empties the tables."""
+    """For transactional (browser) tests, whose flush empties the tables: the divisions and
+    the catalogues the migrations seed."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("records.migrations.0002_catalogue", "clients.migrations.0002_target_groups"):
+        importlib.import_module(f"shegong.{module}").seed(apps, None)
     if not Division.objects.filter(code="500112").exists():
         call_command("load_divisions", "500112", verbosity=0)
         call_command("load_divisions", OTHER_DISTRICT, verbosity=0)

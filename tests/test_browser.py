@@ -116,7 +116,8 @@ def test_login_coverage_and_drilldown(live_server, live_world, open_page):
     expect(page).to_have_title(f"登录 · {zh_text('Social Work Three-Level Service System')}")
     log_in(page, base, "district")
 
-    page.locator("nav a.nav-link[href='/coverage/']").click()
+    page.locator("nav .dropdown-toggle", has_text=zh_text("Network")).click()
+    page.locator("nav a.dropdown-item[href='/coverage/']").click()
     expect(page).to_have_url(f"{base}/coverage/")
     rows = page.locator("#coverage-table tbody tr")
     expect(rows).to_have_count(31)  # 30 towns and the total
@@ -403,3 +404,89 @@ def test_log_a_visit_on_a_phone(live_server, live_world, open_page):
     expect(page.locator("#due-list", has_text="刘奶奶")).to_have_count(0)
     elder.refresh_from_db()
     assert elder.risk_tier == "key" and elder.visits.get().mode == "phone"
+
+
+def test_casework_from_intake_to_the_supervisors_approval(live_server, live_world, open_page):
+    from shegong.cases.models import Case
+    from shegong.clients.services import client_create
+
+    elder = client_create(
+        actor=None,
+        name="王爷爷",
+        division=live_world.div["500112002001"],
+        id_missing_reason="暂未提供",
+    )
+    base = live_server.url
+    page = open_page(**PHONE)
+    log_in(page, base, "room_a1")
+    page.goto(f"{base}/clients/{elder.pk}/")
+    page.get_by_role("link", name=zh_text("Open a case")).click()
+    page.locator("select[name=case_worker]").select_option(str(live_world.cw_a1.pk))
+    page.locator("textarea[name=presenting_problem]").fill("独居，近期跌倒，情绪低落")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#stage")).to_have_text(zh_text("intake"))
+    assess = page.locator("#step-assess")
+    assess.locator("input[name=needs]").first.check()
+    assess.locator("textarea[name=assessment]").fill("跌倒风险高，需要照料")
+    assess.locator("button[type=submit]").click()
+    expect(page.locator("#stage")).to_have_text(zh_text("assessed, plan due"))
+    plan = page.locator("#step-plan")
+    plan.locator("textarea[name=goals]").fill("安装扶手\n每周电话问候")
+    plan.locator("input[name=review_on]").fill("2030-01-01")
+    plan.locator("button[type=submit]").click()
+    expect(page.locator("#stage")).to_have_text(zh_text("intervention"))
+    closing = page.locator("#step-request_closure")
+    closing.locator("summary").click()
+    closing.locator("select[name=reason]").select_option("moved")
+    closing.locator("button[type=submit]").click()
+    expect(page.locator("#stage")).to_have_text(zh_text("closure awaiting approval"))
+    expect(page.locator("#timeline li")).to_have_count(4)
+    page.screenshot(path=SHOTS / "case-phone.png", full_page=True)
+
+    desk = open_page()
+    log_in(desk, base, "station_a")
+    desk.goto(f"{base}/cases/")
+    desk.locator("#awaiting a", has_text="王爷爷").click()
+    desk.get_by_role("button", name=zh_text("Approve and close")).click()
+    expect(desk.locator("#stage")).to_have_text(zh_text("closed"))
+    desk.screenshot(path=SHOTS / "case-closed.png", full_page=True)
+    assert Case.objects.get().closed_by.username == "station_a"
+
+
+def test_run_a_group_session(live_server, live_world, open_page):
+    from shegong.activities import services
+    from shegong.clients.services import client_create
+    from shegong.records.models import ServiceField
+
+    kid = client_create(
+        actor=None, name="小明", division=live_world.div["500112002001"], id_missing_reason="无"
+    )
+    group = services.activity_create(
+        actor=live_world.users.station_a,
+        kind="group",
+        unit=live_world.station_a,
+        title="留守儿童成长小组",
+        field=ServiceField.objects.get(code="children"),
+        leader=live_world.sw_a,
+        needs="缺少陪伴",
+        goals="提升自信",
+        planned_sessions=6,
+        start_on="2024-01-01",
+        members=[kid],
+    )
+    base = live_server.url
+    page = open_page()
+    log_in(page, base, "station_a")
+    page.locator("nav a.nav-link[href='/activities/']").click()
+    page.get_by_role("link", name="留守儿童成长小组").click()
+    form = page.locator("#add-session")
+    form.locator("input[name=duration_minutes]").fill("90")
+    form.locator("input[name=clients]").first.check()
+    form.locator("input[name=other_participants]").fill("3")
+    form.locator("textarea[name=notes]").fill("破冰：认识彼此")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_have_text(zh_text("The session has been recorded."))
+    expect(page.locator("#sessions li")).to_have_count(1)
+    expect(page.locator("#status")).to_have_text(zh_text("under way"))
+    page.screenshot(path=SHOTS / "activity.png", full_page=True)
+    assert group.service_records.get().clients.get() == kid

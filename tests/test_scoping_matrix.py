@@ -254,7 +254,21 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
         presenting_problem="测试",
         created_by=world.users.district,
     )
+    from shegong.activities.models import Activity
+
+    other_activity = Activity.objects.create(
+        kind="group",
+        unit=world.other_station,
+        title="渝中小组",
+        field=ServiceField.objects.first(),
+        leader=world.other_worker,
+        needs="测试",
+        goals="测试",
+        start_on=D(2024, 1, 2),
+        created_by=world.users.district,
+    )
     ids = {
+        "activities": other_activity.pk,
         "cases": other_case.pk,
         "service-records": other_record.pk,
         "referrals": other_referral.pk,

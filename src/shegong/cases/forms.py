@@ -7,7 +7,7 @@ from shegong.network.models import Unit, UnitKind
 from shegong.people.models import Worker
 from shegong.records.models import ServiceField, ServiceItem
 
-from .models import Case, ClosureReason
+from .models import Case, ClosureReason, Source
 
 
 class CaseOpenForm(BootstrapMixin, forms.ModelForm):
@@ -37,6 +37,7 @@ class CaseOpenForm(BootstrapMixin, forms.ModelForm):
             .distinct()
         )
         self.fields["opened_on"].initial = timezone.localdate()
+        self.fields["source"].initial = Source.VISIT  # most cases start on a home visit
 
     def _post_clean(self):
         pass

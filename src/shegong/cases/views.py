@@ -22,6 +22,7 @@ from .forms import (
     EvaluateForm,
     PlanForm,
 )
+from .models import Stage
 
 
 @scoped_page
@@ -117,6 +118,15 @@ def _forms(case, data=None, step=None):
     }
 
 
+# The form shown open on the case page: the step the stage waits for.
+NEXT_STEP = {
+    Stage.INTAKE: "assess",
+    Stage.PLANNING: "plan",
+    Stage.INTERVENTION: "evaluate",
+    Stage.EVALUATION: "request_closure",
+}
+
+
 def _detail(request, case, forms=None, status=200):
     return render(
         request,
@@ -127,6 +137,7 @@ def _detail(request, case, forms=None, status=200):
             "timeline": selectors.timeline(case),
             "can_approve": services.can_approve_closure(request.user, case),
             "can_record": case.stage in services.STEPS["plan"][0],
+            "next_step": NEXT_STEP.get(case.stage),
         },
         status=status,
     )

@@ -4,6 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from shegong.access.api import UserViewSet
+from shegong.activities.api import ActivityViewSet
 from shegong.cases.api import CaseViewSet
 from shegong.clients.api import ClientViewSet
 from shegong.divisions.api import DivisionViewSet
@@ -21,6 +22,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("clients", ClientViewSet, basename="client")
 router.register("cases", CaseViewSet, basename="case")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("activities", ActivityViewSet, basename="activity")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("service-records", ServiceRecordViewSet, basename="service-record")
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shegong.visits",
     "shegong.referrals",
     "shegong.cases",
+    "shegong.activities",
     "shegong.records",
     "shegong.audit",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("shegong.referrals.urls")),
     path("", include("shegong.records.urls")),
     path("", include("shegong.cases.urls")),
+    path("", include("shegong.activities.urls")),
     path("", include("shegong.access.urls")),
     path("", include("shegong.audit.urls")),
     path("api/v1/", include(("shegong.config.api_urls", "api"))),

@@ -40,11 +40,12 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
             "other_participants",
             "workers",
             "case",
+            "activity",
             "notes",
             "outcome",
             "created_at",
         ]
-        read_only_fields = ["created_at"]
+        read_only_fields = ["created_at", "activity"]
 
     def create(self, validated_data):
         return services.service_record_create(actor=self.context["request"].user, **validated_data)

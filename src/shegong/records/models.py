@@ -90,6 +90,14 @@ class ServiceRecord(models.Model):
         related_name="service_records",
         verbose_name=_("case"),
     )
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_records",
+        verbose_name=_("group or activity"),
+    )
     notes = models.TextField(_("notes"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     created_by = models.ForeignKey(

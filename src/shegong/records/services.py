@@ -35,6 +35,7 @@ def service_record_create(
     notes="",
     outcome="",
     case=None,
+    activity=None,
 ) -> ServiceRecord:
     errors: dict[str, list[str]] = {}
     ensure_in_scope(actor, unit.division_id, field="unit")
@@ -64,6 +65,7 @@ def service_record_create(
         raise ValidationError(errors)
     record = ServiceRecord(
         case=case,
+        activity=activity,
         unit=unit,
         served_on=served_on,
         duration_minutes=duration_minutes,

@@ -1,0 +1,142 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shegong.access.scoping import can_edit_clients
+from shegong.clients.models import Client, TargetGroup
+from shegong.common.api import ScopedPrimaryKeyRelatedField
+from shegong.common.permissions import write_permission
+from shegong.network.models import Unit
+from shegong.people.models import Worker
+from shegong.records.api import ServiceRecordSerializer
+from shegong.records.models import ServiceField
+
+from . import selectors, services
+from .models import Activity, GoalsMet
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.live())
+    leader = ScopedPrimaryKeyRelatedField(queryset=Worker.objects.filter(is_active=True))
+    field = serializers.SlugRelatedField(slug_field="code", queryset=ServiceField.objects.all())
+    target_groups = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=TargetGroup.objects.all(), required=False
+    )
+    members = ScopedPrimaryKeyRelatedField(
+        queryset=Client.objects.filter(merged_into=None), many=True, required=False
+    )
+    sessions = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "kind",
+            "unit",
+            "title",
+            "field",
+            "target_groups",
+            "leader",
+            "needs",
+            "goals",
+            "plan",
+            "planned_sessions",
+            "start_on",
+            "members",
+            "status",
+            "sessions",
+            "evaluation",
+            "evaluated_on",
+            "goals_met",
+            "satisfaction",
+            "cancel_reason",
+        ]
+        read_only_fields = [
+            "status",
+            "evaluation",
+            "evaluated_on",
+            "goals_met",
+            "satisfaction",
+            "cancel_reason",
+        ]
+
+    def create(self, validated_data):
+        return services.activity_create(actor=self.context["request"].user, **validated_data)
+
+
+class SessionSerializer(serializers.Serializer):
+    served_on = serializers.DateField()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+    clients = ScopedPrimaryKeyRelatedField(
+        queryset=Client.objects.filter(merged_into=None), many=True, required=False, default=list
+    )
+    other_participants = serializers.IntegerField(min_value=0, default=0)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EvaluationSerializer(serializers.Serializer):
+    evaluation = serializers.CharField()
+    evaluated_on = serializers.DateField()
+    goals_met = serializers.ChoiceField(choices=GoalsMet.choices)
+    satisfaction = serializers.DecimalField(
+        max_digits=3, decimal_places=2, required=False, allow_null=True, default=None
+    )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class ActivityViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Group work and community activities (MZ/T 095-2017); each session is a service
+    record linked to the activity."""
+
+    serializer_class = ActivitySerializer
+    permission_classes = [write_permission(can_edit_clients)]
+    filterset_fields = ["kind", "status", "unit"]
+
+    def get_queryset(self):
+        return selectors.with_totals(selectors.activities_for(self.request.user)).prefetch_related(
+            "target_groups", "members"
+        )
+
+    def _done(self, activity):
+        return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
+
+    @extend_schema(request=SessionSerializer, responses=ServiceRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def sessions(self, request, pk=None):
+        activity = self.get_object()
+        data = SessionSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        record = services.session_add(activity=activity, actor=request.user, **data.validated_data)
+        return Response(
+            ServiceRecordSerializer(record, context={"request": request}).data, status=201
+        )
+
+    @extend_schema(request=EvaluationSerializer, responses=ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        activity = self.get_object()
+        data = EvaluationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(
+            services.activity_evaluate(activity=activity, actor=request.user, **data.validated_data)
+        )
+
+    @extend_schema(request=CancelSerializer, responses=ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        activity = self.get_object()
+        data = CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(
+            services.activity_cancel(activity=activity, actor=request.user, **data.validated_data)
+        )

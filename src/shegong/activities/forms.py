@@ -1,0 +1,109 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shegong.clients.selectors import clients_for
+from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.network.models import Unit
+from shegong.people.models import Worker
+
+from .models import Activity, GoalsMet
+
+
+class ActivityForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "kind",
+            "unit",
+            "title",
+            "field",
+            "target_groups",
+            "leader",
+            "needs",
+            "goals",
+            "plan",
+            "planned_sessions",
+            "start_on",
+        ]
+        widgets = {
+            "start_on": DateInput(),
+            "target_groups": forms.CheckboxSelectMultiple,
+            "needs": forms.Textarea(attrs={"rows": 2}),
+            "goals": forms.Textarea(attrs={"rows": 2}),
+            "plan": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).live().order_by("division_id")
+        self.fields["leader"].queryset = Worker.objects.visible_to(user).filter(is_active=True)
+        self.fields["start_on"].initial = timezone.localdate()
+
+    def _post_clean(self):
+        pass
+
+
+class MembersForm(BootstrapMixin, forms.Form):
+    members = forms.ModelMultipleChoiceField(label=_("members"), queryset=None)
+
+    def __init__(self, *args, activity, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = (
+            clients_for(user)
+            .filter(division__code__startswith=activity.unit.division_id)
+            .exclude(pk__in=activity.members.all())
+        )
+
+
+class SessionForm(BootstrapMixin, forms.Form):
+    served_on = forms.DateField(label=_("held on"), widget=DateInput())
+    duration_minutes = forms.IntegerField(label=_("duration (minutes)"), min_value=1)
+    clients = forms.ModelMultipleChoiceField(
+        label=_("registered participants"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_participants = forms.IntegerField(
+        label=_("other residents taking part"), min_value=0, initial=0
+    )
+    notes = forms.CharField(
+        label=_("theme and content"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcome = forms.CharField(
+        label=_("outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, activity, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        clients = clients_for(user).filter(division__code__startswith=activity.unit.division_id)
+        if activity.kind == "group":
+            clients = clients.filter(pk__in=activity.members.all())
+        else:  # a community activity may be large: list only those who came before
+            self.fields["clients"].widget = forms.SelectMultiple(attrs={"class": "form-select"})
+        self.fields["clients"].queryset = clients
+        self.fields["served_on"].initial = timezone.localdate()
+        self.fields["duration_minutes"].initial = 90
+
+
+class EvaluationForm(BootstrapMixin, forms.Form):
+    evaluation = forms.CharField(label=_("evaluation"), widget=forms.Textarea(attrs={"rows": 3}))
+    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DateInput())
+    goals_met = forms.ChoiceField(label=_("goals met"), choices=GoalsMet.choices)
+    satisfaction = forms.DecimalField(
+        label=_("average satisfaction (1–5)"),
+        required=False,
+        max_digits=3,
+        decimal_places=2,
+        min_value=1,
+        max_value=5,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluated_on"].initial = timezone.localdate()
+
+
+class CancelForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("reason for cancelling"), max_length=200)

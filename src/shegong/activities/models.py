@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shegong.common.models import ScopedQuerySet
+
+
+class Kind(models.TextChoices):
+    GROUP = "group", _("group work")
+    COMMUNITY = "community", _("community activity")
+
+
+class Status(models.TextChoices):
+    """MZ/T 095-2017's stages: prepared (plan, recruitment) → under way (sessions) →
+    ended and evaluated; or cancelled."""
+
+    PLANNED = "planned", _("planned")
+    RUNNING = "running", _("under way")
+    EVALUATED = "evaluated", _("ended and evaluated")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class GoalsMet(models.TextChoices):
+    FULLY = "fully", _("fully")
+    PARTLY = "partly", _("partly")
+    NOT = "not", _("not met")
+
+
+class ActivityQuerySet(ScopedQuerySet):
+    scope_field = "unit__division__code"
+
+
+class Activity(models.Model):
+    """A group (小组) or a community activity (社区活动) run by a unit. Each session held is a
+    service record linked here, so it counts in the ledger like any other service."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    unit = models.ForeignKey(
+        "network.Unit",
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("unit"),
+    )
+    title = models.CharField(_("title"), max_length=100)
+    field = models.ForeignKey(
+        "records.ServiceField",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("service field"),
+    )
+    target_groups = models.ManyToManyField(
+        "clients.TargetGroup", blank=True, related_name="+", verbose_name=_("target groups")
+    )
+    leader = models.ForeignKey(
+        "people.Worker",
+        on_delete=models.PROTECT,
+        related_name="activities_led",
+        verbose_name=_("leader"),
+    )
+    needs = models.TextField(_("needs it answers"))
+    goals = models.TextField(_("goals"))
+    plan = models.TextField(_("plan of sessions"), blank=True)
+    planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"), default=1)
+    start_on = models.DateField(_("start date"))
+    members = models.ManyToManyField(
+        "clients.Client", blank=True, related_name="activities", verbose_name=_("members")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    evaluation = models.TextField(_("evaluation"), blank=True)
+    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+    goals_met = models.CharField(_("goals met"), max_length=8, choices=GoalsMet.choices, blank=True)
+    satisfaction = models.DecimalField(
+        _("average satisfaction (1–5)"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_on", "-id"]
+        verbose_name = _("group or community activity")
+        verbose_name_plural = _("groups and community activities")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,166 @@
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shegong.access.decorators import scoped_page
+from shegong.access.scoping import can_edit_clients
+from shegong.common.exports import table_workbook, xlsx_response
+from shegong.common.forms import submit_form
+
+from . import selectors, services
+from .forms import ActivityForm, CancelForm, EvaluationForm, MembersForm, SessionForm
+from .models import Kind, Status
+
+
+@scoped_page
+def activity_list(request):
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    activities = selectors.with_totals(selectors.activities_for(request.user))
+    if kind in Kind.values:
+        activities = activities.filter(kind=kind)
+    if status in Status.values:
+        activities = activities.filter(status=status)
+    if request.GET.get("export") == "xlsx":
+        headers = [
+            _("kind"),
+            _("title"),
+            _("unit"),
+            _("service field"),
+            _("leader"),
+            _("start date"),
+            _("planned sessions"),
+            _("sessions held"),
+            _("status"),
+            _("goals met"),
+        ]
+        rows = (
+            [
+                a.get_kind_display(),
+                a.title,
+                a.unit.name,
+                a.field.name,
+                a.leader.name,
+                a.start_on,
+                a.planned_sessions,
+                a.sessions,
+                a.get_status_display(),
+                a.get_goals_met_display(),
+            ]
+            for a in activities
+        )
+        return xlsx_response(
+            table_workbook(_("Groups and community activities"), headers, rows), "activities.xlsx"
+        )
+    return render(
+        request,
+        "activities/activity_list.html",
+        {
+            "page": Paginator(activities, 50).get_page(request.GET.get("page")),
+            "kinds": Kind.choices,
+            "statuses": Status.choices,
+            "kind": kind,
+            "status": status,
+        },
+    )
+
+
+@scoped_page(check=can_edit_clients)
+def activity_create(request):
+    form = ActivityForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        ok, activity = submit_form(
+            request,
+            form,
+            lambda data: services.activity_create(actor=request.user, **data),
+            _("The activity has been planned."),
+        )
+        if ok:
+            return redirect("activities:activity-detail", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form})
+
+
+def _detail(request, activity, status=200, **forms):
+    user = request.user
+    forms.setdefault("members_form", MembersForm(activity=activity, user=user))
+    forms.setdefault("session_form", SessionForm(activity=activity, user=user))
+    forms.setdefault("evaluation_form", EvaluationForm())
+    forms.setdefault("cancel_form", CancelForm())
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "activity": activity,
+            "sessions": selectors.sessions(activity),
+            "totals": selectors.attendance(activity),
+            "is_open": activity.status in services.OPEN,
+            **forms,
+        },
+        status=status,
+    )
+
+
+@scoped_page
+def activity_detail(request, pk):
+    return _detail(request, selectors.activity_get(request.user, pk))
+
+
+def _post(request, pk, form_name, make_form, action, message):
+    activity = selectors.activity_get(request.user, pk)
+    form = make_form(activity)
+    ok, _result = submit_form(request, form, lambda data: action(activity, data), message)
+    if ok:
+        return redirect("activities:activity-detail", pk=pk)
+    return _detail(request, activity, status=400, **{form_name: form})
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def members_add(request, pk):
+    return _post(
+        request,
+        pk,
+        "members_form",
+        lambda a: MembersForm(request.POST, activity=a, user=request.user),
+        lambda a, data: services.activity_enrol(activity=a, actor=request.user, **data),
+        _("The members have been added."),
+    )
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def session_add(request, pk):
+    return _post(
+        request,
+        pk,
+        "session_form",
+        lambda a: SessionForm(request.POST, activity=a, user=request.user),
+        lambda a, data: services.session_add(activity=a, actor=request.user, **data),
+        _("The session has been recorded."),
+    )
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def activity_evaluate(request, pk):
+    return _post(
+        request,
+        pk,
+        "evaluation_form",
+        lambda a: EvaluationForm(request.POST),
+        lambda a, data: services.activity_evaluate(activity=a, actor=request.user, **data),
+        _("The evaluation has been recorded."),
+    )
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def activity_cancel(request, pk):
+    return _post(
+        request,
+        pk,
+        "cancel_form",
+        lambda a: CancelForm(request.POST),
+        lambda a, data: services.activity_cancel(activity=a, actor=request.user, **data),
+        _("The activity has been cancelled."),
+    )
