@@ -217,10 +217,11 @@ def test_add_a_certificate_on_a_phone(live_server, live_world, open_page):
     page.screenshot(path=SHOTS / "login-phone.png", full_page=True)
     log_in(page, base, "station_a")
 
-    # The navbar collapses on a phone: open it, then go to the workers.
-    workers_link = page.locator("nav a.nav-link[href='/workers/']")
+    # The navbar collapses on a phone: open it and the network menu, then the workers.
+    workers_link = page.locator("nav a.dropdown-item[href='/workers/']")
     expect(workers_link).to_be_hidden()
     page.locator("nav .navbar-toggler").click()
+    page.locator("nav .dropdown-toggle", has_text=zh_text("Network")).click()
     workers_link.click()
     expect(page).to_have_url(f"{base}/workers/")
     page.get_by_role("link", name="王调解", exact=True).click()
