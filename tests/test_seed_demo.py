@@ -22,6 +22,13 @@ def test_seed_demo_on_a_small_district_is_complete_and_idempotent(capsys, settin
     assert units.filter(kind="room").count() == villages
     assert Client.objects.filter(division__code__startswith="500103").exists()
     assert "admin" in capsys.readouterr().out
+    from shegong.activities.models import Activity
+    from shegong.cases.models import Case
+
+    stages = set(Case.objects.values_list("stage", flat=True))
+    assert {"intake", "planning", "intervention", "closing", "closed"} <= stages
+    assert Activity.objects.filter(kind="group", service_records__isnull=False).exists()
+    assert Activity.objects.filter(kind="community").exists()
     before = (Unit.objects.count(), Client.objects.count())
     call_command("seed_demo", "500103")
     assert (Unit.objects.count(), Client.objects.count()) == before

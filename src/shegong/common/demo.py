@@ -288,6 +288,8 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
     _seed_visits(rng, admin, district)
     _seed_referrals(rng, district)
     _seed_service_records(rng, admin, district)
+    _seed_cases(rng, district)
+    _seed_activities(rng, district)
     return accounts
 
 
@@ -499,3 +501,179 @@ def _seed_service_records(rng, actor, district) -> None:
                 other_participants=rng.randint(8, 40) if group else 0,
                 outcome=rng.choice(["服务对象情绪稳定", "已链接助餐资源", "居民参与积极", ""]),
             )
+
+
+def _station_staff(district):
+    """Each operating station with a worker posted there today and an account to act as."""
+    from shegong.access.models import RoleGrant
+    from shegong.people.models import Assignment
+
+    today = datetime.date.today()
+    fallback = RoleGrant.objects.filter(role="district_admin").select_related("user").first()
+    stations = Unit.objects.filter(
+        kind=UnitKind.STATION, division__code__startswith=district.code, operating_on__isnull=False
+    ).order_by("division_id")
+    for station in stations:
+        posting = Assignment.objects.active_on(today).filter(unit=station).first()
+        grant = RoleGrant.objects.filter(role="station_staff", unit=station).first()
+        if posting:
+            yield station, posting.worker, (grant or fallback).user
+
+
+def _seed_cases(rng, district) -> None:
+    """Cases at every stage in the first stations, the closed ones approved by the centre."""
+    from shegong.access.models import RoleGrant
+    from shegong.cases import services
+    from shegong.clients.models import Client
+    from shegong.records.models import Method, ServiceField
+    from shegong.records.services import service_record_create
+
+    approver = RoleGrant.objects.filter(role="district_admin").select_related("user").first()
+    fields = list(ServiceField.objects.filter(code__in=["elderly", "children", "assistance"]))
+    today = datetime.date.today()
+    problems = [
+        ("独居老人近期跌倒，情绪低落，子女在外务工", ["安装扶手等适老化改造", "每周电话问候一次"]),
+        ("留守儿童学业下滑，与祖辈沟通困难", ["每两周学业辅导一次", "改善隔代沟通"]),
+        ("低保家庭主要劳动力患病，经济压力大", ["链接临时救助", "协助申请医疗救助"]),
+    ]
+    for s_index, (station, worker, actor) in enumerate(_station_staff(district)):
+        if s_index >= 6:
+            break
+        clients = Client.objects.filter(
+            division__code__startswith=station.division_id, merged_into=None
+        ).order_by("risk_tier", "id")[:5]
+        for c_index, client in enumerate(clients):
+            problem, goals = problems[c_index % len(problems)]
+            opened = today - datetime.timedelta(days=rng.randint(60, 300))
+            case = services.case_open(
+                actor=actor,
+                client=client,
+                unit=station,
+                case_worker=worker,
+                opened_on=opened,
+                source=rng.choice(["visit", "referral", "self", "roster"]),
+                presenting_problem=problem,
+            )
+            if c_index == 0:
+                continue  # left at intake
+            field = fields[c_index % len(fields)]
+            case = services.case_assess(
+                case=case,
+                actor=actor,
+                needs=[field],
+                risk_tier=client.risk_tier,
+                assessment="与服务对象及家属面谈，评估其生活照料与情绪支持需求",
+                assessed_on=opened + datetime.timedelta(days=3),
+            )
+            if c_index == 1:
+                continue  # waiting for its plan
+            case = services.case_plan(
+                case=case,
+                actor=actor,
+                goals=goals,
+                plan="个案辅导结合资源链接，每月复核",
+                planned_items=list(field.items.all()[:2]),
+                review_on=opened + datetime.timedelta(days=90),
+            )
+            for k in range(rng.randint(2, 5)):
+                service_record_create(
+                    actor=actor,
+                    unit=station,
+                    served_on=min(today, opened + datetime.timedelta(days=10 + 14 * k)),
+                    duration_minutes=rng.choice([45, 60, 90]),
+                    method=rng.choice([Method.CASEWORK, Method.VISIT, Method.RESOURCE]),
+                    field=field,
+                    items=list(field.items.all()[:1]),
+                    clients=[client],
+                    workers=[worker],
+                    outcome=rng.choice(["情绪好转", "已链接资源", "家属配合良好"]),
+                    case=case,
+                )
+            if c_index == 2:
+                continue  # in intervention
+            goals_met = {g.pk for g in case.goals.all()[: 2 if c_index == 4 else 1]}
+            case = services.case_evaluate(
+                case=case,
+                actor=actor,
+                evaluation="服务对象生活状况改善，支持网络建立",
+                evaluated_on=today - datetime.timedelta(days=5),
+                goals_met=goals_met,
+                satisfaction=rng.choice([4, 5]),
+            )
+            can_approve = approver and approver.user_id != actor.pk
+            if c_index == 4 and not can_approve:
+                continue  # evaluated: nobody else here to approve its closure
+            case = services.case_request_closure(case=case, actor=actor, reason="goals_met")
+            if c_index == 4:
+                services.case_decide_closure(case=case, actor=approver.user, approve=True)
+
+
+def _seed_activities(rng, district) -> None:
+    """A children's group and a community activity at each of the first stations."""
+    from shegong.activities import services
+    from shegong.clients.models import Client
+    from shegong.records.models import ServiceField
+
+    fields = {f.code: f for f in ServiceField.objects.all()}
+    today = datetime.date.today()
+    for s_index, (station, worker, actor) in enumerate(_station_staff(district)):
+        if s_index >= 8:
+            break
+        start = today - datetime.timedelta(days=rng.randint(40, 200))
+        members = list(
+            Client.objects.filter(division__code__startswith=station.division_id, merged_into=None)[
+                :8
+            ]
+        )
+        group = services.activity_create(
+            actor=actor,
+            kind="group",
+            unit=station,
+            title="“快乐成长”留守儿童成长小组" if s_index % 2 else "“乐龄同行”老年互助小组",
+            field=fields["children" if s_index % 2 else "elderly"],
+            leader=worker,
+            needs="服务对象缺少陪伴与同伴支持",
+            goals="增强组员的自信与互助，建立同伴支持网络",
+            plan="共六节：破冰、认识自我、沟通技巧、互助实践、成果展示、告别",
+            planned_sessions=6,
+            start_on=start,
+            members=members,
+        )
+        held = rng.randint(1, 6)
+        for k in range(held):
+            services.session_add(
+                activity=group,
+                actor=actor,
+                served_on=min(today, start + datetime.timedelta(days=7 * k)),
+                duration_minutes=90,
+                clients=rng.sample(members, k=min(len(members), rng.randint(4, 8))),
+                notes=f"第{k + 1}节",
+            )
+        if held == 6:
+            services.activity_evaluate(
+                activity=group,
+                actor=actor,
+                evaluation="组员之间建立起互助关系，满意度较高",
+                evaluated_on=today,
+                goals_met=rng.choice(["fully", "partly"]),
+                satisfaction=4.5,
+            )
+        fair = services.activity_create(
+            actor=actor,
+            kind="community",
+            unit=station,
+            title=rng.choice(["重阳节敬老文艺汇演", "社区邻里节", "防诈骗宣传进社区"]),
+            field=fields["governance"],
+            leader=worker,
+            needs="社区居民参与不足，邻里关系疏远",
+            goals="动员居民参与，增进邻里互助",
+            start_on=start,
+        )
+        services.session_add(
+            activity=fair,
+            actor=actor,
+            served_on=start,
+            duration_minutes=150,
+            clients=members[:2],
+            other_participants=rng.randint(40, 150),
+        )
