@@ -44,7 +44,8 @@ run: demo messages
 	@echo "      $$(cat var/demo-password.txt 2>/dev/null || echo '(SHEGONG_ADMIN_PASSWORD)')"
 	@echo "  Other demo accounts (same password): station, room, sysadmin, secadmin, auditor."
 	@echo ""
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@# The worker runs background jobs (large imports); it stops with the server.
+	@trap 'kill 0' EXIT; $(MANAGE) db_worker --interval 2 & $(MANAGE) runserver $(HOST):$(PORT)
 
 browser:
 	@scripts/ensure-chromium

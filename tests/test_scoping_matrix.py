@@ -267,7 +267,12 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
         start_on=D(2024, 1, 2),
         created_by=world.users.district,
     )
+    from shegong.common.models import ImportJob
+
+    other_job = ImportJob.objects.create(kind="roster", original_name="x.xlsx", created_by=outsider)
     ids = {
+        "imports": other_job.pk,
+        "import-jobs": other_job.pk,
         "activities": other_activity.pk,
         "cases": other_case.pk,
         "service-records": other_record.pk,

@@ -2,9 +2,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from shegong.access.scoping import can_edit_clients
+from shegong.common.api import (
+    ImportJobSerializer,
+    ImportReportSerializer,
+    ImportRequestSerializer,
+    import_response,
+)
 from shegong.common.idcard import mask_id_number, mask_phone
 from shegong.common.permissions import write_permission
 from shegong.network.api import DivisionInScopeField
@@ -171,3 +178,24 @@ class ClientViewSet(
         data.is_valid(raise_exception=True)
         value = services.client_reveal(client=client, actor=request.user, **data.validated_data)
         return Response({"field": data.validated_data["field"], "value": value})
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={
+            200: ImportReportSerializer,
+            202: ImportJobSerializer,
+            400: ImportReportSerializer,
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_roster(self, request):
+        """Import a roster (低保 / 特困 / 留守 list; the template of ``/clients/import/``).
+        All rows or none; a large file becomes a background job (202)."""
+        from .imports import import_roster, roster_columns
+
+        return import_response(
+            request,
+            roster_columns(),
+            run=lambda rows, dry_run: import_roster(rows, actor=request.user, dry_run=dry_run),
+            job_kind="roster",
+        )

@@ -195,14 +195,14 @@ def roster_import(request):
 
     from shegong.common.import_views import import_page
 
-    from .imports import import_roster_row, roster_columns
+    from .imports import import_roster, roster_columns
 
-    seen: set = set()
     return import_page(
         request,
         title=_("Import a roster from Excel"),
         columns=roster_columns(),
-        handle_row=lambda values: import_roster_row(values, actor=request.user, seen=seen),
+        run=lambda rows, dry_run: import_roster(rows, actor=request.user, dry_run=dry_run),
+        job_kind="roster",
         template_url=reverse("clients:roster-template"),
         back_url=reverse("clients:client-list"),
         success=lambda n: _("%d roster rows have been imported.") % n,

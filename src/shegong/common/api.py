@@ -62,18 +62,53 @@ class ImportReportSerializer(serializers.Serializer):
     errors = RowErrorSerializer(many=True)
 
 
-def import_response(request, columns, handle_row):
+class ImportJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    total = serializers.IntegerField()
+    processed = serializers.IntegerField()
+    created = serializers.IntegerField()
+    error_count = serializers.IntegerField()
+    message = serializers.CharField()
+    errors = serializers.ListField(child=serializers.ListField())
+
+
+def import_job_data(job) -> dict:
+    from .jobs import progress_of
+
+    data = {f: getattr(job, f) for f in ImportJobSerializer().fields if f != "processed"}
+    data["processed"] = progress_of(job)[0]
+    return ImportJobSerializer(data).data
+
+
+def import_response(request, columns, handle_row=None, *, run=None, job_kind=None):
     """Shared by every ``…/import/`` endpoint: 200 with the report when every row passed,
-    400 with it (or with the file's problem) otherwise."""
+    400 with it (or with the file's problem) otherwise; 202 with the job when a large
+    file goes to the background (poll ``import-jobs/<id>/``)."""
     from rest_framework.response import Response
 
-    from .imports import ImportFileError, read_rows, run_import
+    from . import jobs
+    from .imports import JOB_MAX_ROWS, JOB_MAX_UPLOAD_BYTES, ImportFileError, read_rows, run_import
 
     data = ImportRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
+    upload, dry_run = data.validated_data["file"], data.validated_data["dry_run"]
+    limits = {"limit": JOB_MAX_ROWS, "max_bytes": JOB_MAX_UPLOAD_BYTES} if job_kind else {}
     try:
-        rows = read_rows(data.validated_data["file"], columns)
+        rows = read_rows(upload, columns, **limits)
     except ImportFileError as exc:
         raise exceptions.ValidationError({"file": [str(exc)]}) from exc
-    report = run_import(rows, handle_row, columns, dry_run=data.validated_data["dry_run"])
+    if job_kind and len(rows) > jobs.INLINE_ROWS:
+        upload.seek(0)
+        job = jobs.import_job_start(
+            actor=request.user, kind=job_kind, upload=upload, dry_run=dry_run, total=len(rows)
+        )
+        job.refresh_from_db()
+        return Response(import_job_data(job), status=202)
+    if run is not None:
+        report = run(rows, dry_run=dry_run)
+    else:
+        report = run_import(rows, handle_row, columns, dry_run=dry_run)
     return Response(ImportReportSerializer(report).data, status=200 if report.ok else 400)

@@ -1,26 +1,58 @@
 """The upload page shared by every Excel import."""
 
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from shegong.access.decorators import scoped_page
 
 
-def import_page(request, *, title, columns, handle_row, template_url, back_url, success):
+def import_page(
+    request,
+    *,
+    title,
+    columns,
+    template_url,
+    back_url,
+    success,
+    handle_row=None,
+    run=None,
+    job_kind=None,
+):
     """The upload page every Excel import shares: check-only or all-or-nothing import.
-    ``success(count)`` gives the message shown after a committed import."""
+    Rows go one by one through ``handle_row(values)``, or as a batch through
+    ``run(rows, dry_run=…)``. ``success(count)`` gives the message after a committed import."""
     from django.contrib import messages
     from django.shortcuts import redirect
 
+    from . import jobs
     from .forms import ImportForm
-    from .imports import ImportFileError, read_rows, run_import
+    from .imports import JOB_MAX_ROWS, JOB_MAX_UPLOAD_BYTES, ImportFileError, read_rows, run_import
 
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        limits = {"limit": JOB_MAX_ROWS, "max_bytes": JOB_MAX_UPLOAD_BYTES} if job_kind else {}
         try:
-            rows = read_rows(form.cleaned_data["file"], columns)
+            rows = read_rows(upload, columns, **limits)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            report = run_import(rows, handle_row, columns, dry_run=form.cleaned_data["dry_run"])
+            if job_kind and len(rows) > jobs.INLINE_ROWS:
+                upload.seek(0)
+                job = jobs.import_job_start(
+                    actor=request.user,
+                    kind=job_kind,
+                    upload=upload,
+                    dry_run=form.cleaned_data["dry_run"],
+                    total=len(rows),
+                )
+                return redirect("import-job", pk=job.pk)
+            dry_run = form.cleaned_data["dry_run"]
+            if run is not None:
+                report = run(rows, dry_run=dry_run)
+            else:
+                report = run_import(rows, handle_row, columns, dry_run=dry_run)
             if report.committed:
                 messages.success(request, success(report.created))
                 return redirect(back_url)
@@ -33,3 +65,26 @@ def import_page(request, *, title, columns, handle_row, template_url, back_url, 
         "back_url": back_url,
     }
     return render(request, "import.html", context, status=400 if failed else 200)
+
+
+@scoped_page
+def import_job_detail(request, pk):
+    """A background import's progress (polled by htmx) and, once done, its report."""
+    from .exports import table_workbook, xlsx_response
+    from .jobs import progress_of
+    from .models import ImportJob
+
+    # A job is its uploader's alone: nobody else learns even that it exists.
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    if request.GET.get("export") == "xlsx" and job.errors:
+        sheet = table_workbook(_("Errors"), [_("Row"), _("Column"), _("Problem")], job.errors)
+        return xlsx_response(sheet, "import-errors.xlsx")
+    done, total = progress_of(job)
+    context = {
+        "job": job,
+        "done": done,
+        "percent": int(100 * done / total) if total else 100,
+        "errors": job.errors[:500],
+    }
+    polled = request.headers.get("HX-Request") == "true"
+    return render(request, "import_job_body.html" if polled else "import_job.html", context)

@@ -19,6 +19,9 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+# A background job (see jobs.py) takes the district's largest lists.
+JOB_MAX_UPLOAD_BYTES = 60 * 1024 * 1024
+JOB_MAX_ROWS = 300_000
 
 
 class ImportFileError(Exception):
@@ -101,10 +104,12 @@ class Rows(list):
     headers: dict[str, str]
 
 
-def read_rows(upload, columns: list[Column]) -> Rows:
+def read_rows(upload, columns: list[Column], *, limit=MAX_ROWS, max_bytes=MAX_UPLOAD_BYTES) -> Rows:
     """The data rows of the first sheet of an .xlsx upload."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ImportFileError(_("The file is larger than 10 MB."))
+    if max_bytes and upload.size > max_bytes:
+        raise ImportFileError(
+            _("The file is larger than %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)}
+        )
     if not upload.name.lower().endswith((".xlsx", ".xls", ".ods")):
         raise ImportFileError(_("Upload an Excel workbook (.xlsx)."))
     try:
@@ -131,8 +136,8 @@ def read_rows(upload, columns: list[Column]) -> Rows:
         values = {f: row[i] if i < len(row) else "" for f, i in positions.items()}
         if any(cell_text(v) for v in values.values()):
             rows.append((offset, values))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("At most %d rows can be imported at once.") % MAX_ROWS)
+    if limit and len(rows) > limit:
+        raise ImportFileError(_("At most %d rows can be imported at once.") % limit)
     return rows
 
 

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -17,3 +19,45 @@ class ScopedQuerySet(models.QuerySet):
 
     def within(self, prefix: str):
         return self.filter(**{f"{self.scope_field}__startswith": prefix})
+
+
+class ImportJob(models.Model):
+    """A large Excel import run in the background: the file waits in storage until the
+    worker takes it, and is deleted once the import has run (it holds ID numbers)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("finished")
+        FAILED = "failed", _("finished with errors")
+
+    kind = models.CharField(_("kind"), max_length=32)
+    file_name = models.CharField(max_length=200, blank=True)
+    original_name = models.CharField(_("file"), max_length=200)
+    dry_run = models.BooleanField(_("check only"), default=True)
+    language = models.CharField(max_length=16, default="zh-hans")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("imported"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(default=list)  # [[row, column, message]], the first 10,000
+    message = models.CharField(max_length=300, blank=True)  # a whole-file problem
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self):
+        return f"{self.kind} {self.original_name}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

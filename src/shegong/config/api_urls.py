@@ -7,6 +7,7 @@ from shegong.access.api import UserViewSet
 from shegong.activities.api import ActivityViewSet
 from shegong.cases.api import CaseViewSet
 from shegong.clients.api import ClientViewSet
+from shegong.common.job_api import ImportJobViewSet
 from shegong.divisions.api import DivisionViewSet
 from shegong.network.api import CoverageReportView, UnitViewSet
 from shegong.people.api import WorkerViewSet
@@ -23,6 +24,7 @@ router.register("clients", ClientViewSet, basename="client")
 router.register("cases", CaseViewSet, basename="case")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("import-jobs", ImportJobViewSet, basename="import-job")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("service-records", ServiceRecordViewSet, basename="service-record")
 

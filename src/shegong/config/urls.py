@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from shegong.common import import_views
 from shegong.common import views as common_views
 
 urlpatterns = [
     path("", common_views.home, name="home"),
+    path("imports/<int:pk>/", import_views.import_job_detail, name="import-job"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

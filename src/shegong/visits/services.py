@@ -19,17 +19,22 @@ def _due_after(policy: VisitPolicy, base: datetime.date) -> datetime.date:
     return base + datetime.timedelta(days=policy.interval)
 
 
-def next_due(client, base: datetime.date, today: datetime.date | None = None):
-    """The earliest due date any matching policy gives, counted from ``base``."""
-    today = today or timezone.localdate()
-    groups = {m.group_id for m in client.memberships.all() if m.end_on is None or m.end_on >= today}
+def due_by_policies(policies, risk_tier: str, groups: set, base: datetime.date):
+    """The earliest due date any matching policy gives, counted from ``base`` (no queries:
+    a bulk import passes the policies once)."""
     dues = [
         _due_after(p, base)
-        for p in VisitPolicy.objects.all()
-        if (not p.risk_tier or p.risk_tier == client.risk_tier)
+        for p in policies
+        if (not p.risk_tier or p.risk_tier == risk_tier)
         and (p.group_id is None or p.group_id in groups)
     ]
     return min(dues, default=None)
+
+
+def next_due(client, base: datetime.date, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    groups = {m.group_id for m in client.memberships.all() if m.end_on is None or m.end_on >= today}
+    return due_by_policies(VisitPolicy.objects.all(), client.risk_tier, groups, base)
 
 
 def refresh_due(client) -> None:

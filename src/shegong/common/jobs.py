@@ -1,0 +1,91 @@
+"""Large Excel imports as background jobs (Django's task framework, ARCHITECTURE).
+
+The page reads the upload once to count its rows; a file too big to import while the
+user waits is kept in storage, an ``ImportJob`` records it, and a task runs the same
+all-or-nothing import in the worker, publishing its progress through the cache."""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .imports import ImportFileError, read_rows
+from .models import ImportJob
+
+log = logging.getLogger(__name__)
+
+# Files with more rows than this are imported in the background.
+INLINE_ROWS = 2_000
+MAX_STORED_ERRORS = 10_000
+# kind -> "module.function(actor) -> (columns, run(rows, dry_run=…, progress=…))"
+IMPORTERS = {"roster": "shegong.clients.imports.roster_importer"}
+
+
+def _progress_key(job_id: int) -> str:
+    return f"import-job:{job_id}:progress"
+
+
+def progress_of(job: ImportJob) -> tuple[int, int]:
+    if job.is_done:
+        return job.total, job.total
+    return cache.get(_progress_key(job.pk), (0, job.total))
+
+
+@transaction.atomic
+def import_job_start(*, actor, kind: str, upload, dry_run: bool, total: int) -> ImportJob:
+    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", upload)
+    job = ImportJob.objects.create(
+        kind=kind,
+        file_name=stored,
+        original_name=upload.name[:200],
+        dry_run=dry_run,
+        total=total,
+        language=translation.get_language() or "zh-hans",
+        created_by=actor,
+    )
+    # The task row commits with the job row (database backend), so no worker sees one
+    # without the other.
+    run_import_job.enqueue(job.pk)
+    return job
+
+
+@task()
+def run_import_job(job_id: int) -> None:
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return  # already taken (a worker restarted mid-job)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    columns_for = import_string(IMPORTERS[job.kind])
+    columns, run = columns_for(job.created_by)
+
+    def progress(done, total):
+        cache.set(_progress_key(job.pk), (done, total), timeout=3600)
+
+    with translation.override(job.language):
+        try:
+            with default_storage.open(job.file_name, "rb") as handle:
+                rows = read_rows(File(handle, name=job.original_name), columns, limit=None)
+            report = run(rows, dry_run=job.dry_run, progress=progress)
+        except ImportFileError as exc:
+            job.status, job.message = ImportJob.Status.FAILED, str(exc)[:300]
+        except Exception:
+            # Never the row's content in the log: it holds ID numbers.
+            log.exception("import job %s failed", job.pk)
+            job.status = ImportJob.Status.FAILED
+            job.message = _("The import stopped on an unexpected error; nothing was written.")
+        else:
+            job.total, job.created = report.total, report.created
+            job.error_count = len(report.errors)
+            job.errors = [[e.row, e.field, e.message] for e in report.errors[:MAX_STORED_ERRORS]]
+            job.status = ImportJob.Status.SUCCEEDED if report.ok else ImportJob.Status.FAILED
+    job.finished_at = timezone.now()
+    job.save()
+    default_storage.delete(job.file_name)
+    cache.delete(_progress_key(job.pk))
