@@ -145,3 +145,32 @@ def test_changing_the_policies_recomputes_due_dates(world):
 
     created = timezone.localtime(client.created_at).date()
     assert client.next_visit_due == created + datetime.timedelta(days=10)
+
+
+def test_due_list_api_is_scoped_and_orders_the_most_overdue_first(world):
+    import datetime
+
+    from rest_framework.test import APIClient
+
+    from shegong.clients.models import Client
+
+    from .conftest import VILLAGE_A1, VILLAGE_B1
+    from .test_clients import make
+
+    today = datetime.date.today()
+    late = make(world, name="逾期老人", village=VILLAGE_A1)
+    soon = make(world, name="将到期", village=VILLAGE_A1)
+    other = make(world, name="回兴居民", village=VILLAGE_B1)
+    Client.objects.filter(pk=late.pk).update(next_visit_due=today - datetime.timedelta(days=9))
+    Client.objects.filter(pk=soon.pk).update(next_visit_due=today + datetime.timedelta(days=3))
+    Client.objects.filter(pk=other.pk).update(next_visit_due=today - datetime.timedelta(days=30))
+    api = APIClient()
+    api.force_authenticate(world.users.room_a1)
+    rows = api.get("/api/v1/visits/due/").json()["results"]
+    assert [(r["name"], r["overdue"]) for r in rows] == [("逾期老人", True), ("将到期", False)]
+    overdue = api.get("/api/v1/visits/due/", {"overdue": "true"}).json()["results"]
+    assert [r["name"] for r in overdue] == ["逾期老人"]
+    assert api.get("/api/v1/visits/due/", {"within_days": 999}).status_code == 400
+    api.force_authenticate(world.users.district)
+    names = [r["name"] for r in api.get("/api/v1/visits/due/").json()["results"]]
+    assert names == ["回兴居民", "逾期老人", "将到期"]

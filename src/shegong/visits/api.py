@@ -1,4 +1,7 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client
@@ -33,6 +36,32 @@ class VisitSerializer(serializers.ModelSerializer):
         return services.visit_record(actor=self.context["request"].user, **validated_data)
 
 
+class DueQuerySerializer(serializers.Serializer):
+    within_days = serializers.IntegerField(min_value=0, max_value=90, default=7)
+    overdue = serializers.BooleanField(default=False)
+    town = serializers.RegexField(r"^\d{9}$", required=False, allow_blank=True, default="")
+
+
+class DueClientSerializer(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "name",
+            "division",
+            "risk_tier",
+            "living_situation",
+            "last_visited_on",
+            "next_visit_due",
+            "overdue",
+        ]
+
+    def get_overdue(self, client) -> bool:
+        return client.next_visit_due < self.context["today"]
+
+
 class VisitViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -47,3 +76,19 @@ class VisitViewSet(
 
     def get_queryset(self):
         return selectors.visits_for(self.request.user)
+
+    @extend_schema(parameters=[DueQuerySerializer], responses=DueClientSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def due(self, request):
+        """Clients whose visit is due within ``within_days`` or overdue (``overdue=true``:
+        overdue only), most overdue first; a worker's list for the day."""
+        params = DueQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        within = -1 if params.validated_data["overdue"] else params.validated_data["within_days"]
+        clients = selectors.due_clients(
+            request.user, within_days=within, town=params.validated_data["town"], today=today
+        )
+        page = self.paginate_queryset(clients)
+        data = DueClientSerializer(page, many=True, context={"today": today}).data
+        return self.get_paginated_response(data)
