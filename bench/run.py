@@ -390,7 +390,7 @@ def machine() -> dict[str, str]:
     }
 
 
-def record(results, info, counts_line, runs_line) -> None:
+def record(results, info, counts_line, runs_line, extra="") -> None:
     today = datetime.date.today().isoformat()
     start, end = f"<!-- bench:{info['vendor']} -->", f"<!-- /bench:{info['vendor']} -->"
     section = "\n".join(
@@ -405,6 +405,7 @@ def record(results, info, counts_line, runs_line) -> None:
             f"- Runs: {runs_line}",
             "",
             table(results),
+            *(["", extra] if extra else []),
             end,
         ]
     )
@@ -425,6 +426,12 @@ def main(argv=None) -> int:
     parser.add_argument("--record", action="store_true", help="write docs/benchmarks.md")
     parser.add_argument("--reload", action="store_true", help="regenerate the data")
     parser.add_argument("--runs", type=int, help="repetitions per benchmark (overrides)")
+    parser.add_argument("--clients", type=int, help="casework: clients (default 200,000)")
+    parser.add_argument("--records", type=int, help="casework: service records (2,000,000)")
+    parser.add_argument("--import-runs", type=int, help="roster imports of each kind (3)")
+    parser.add_argument(
+        "--only", choices=["network", "casework"], help="run one group of benchmarks"
+    )
     args = parser.parse_args(argv)
 
     setup_django()
@@ -444,11 +451,24 @@ def main(argv=None) -> int:
     api_runs, api_warmup = (30, 5) if args.quick else (200, 20)
     if args.runs:
         coverage_runs = api_runs = args.runs
-    results = bench_coverage(users, coverage_runs, coverage_warmup)
-    results += bench_units_api(users, api_runs, api_warmup)
+    results, extra = [], ""
+    if args.only != "casework":
+        results += bench_coverage(users, coverage_runs, coverage_warmup)
+        results += bench_units_api(users, api_runs, api_warmup)
+    if args.only != "network":
+        from . import casework
+
+        cw_users = casework.ensure_casework_data(
+            clients=args.clients or casework.CLIENTS, records=args.records or casework.RECORDS
+        )
+        results += casework.bench_search_and_overdue(cw_users, api_runs, api_warmup, measure_pair)
+        import_runs = args.import_runs or (1 if args.quick else 3)
+        extra = casework.import_table(*casework.bench_import(import_runs))
 
     info = machine()
     counts = db_counts()
+    if args.only != "network":
+        counts |= casework.casework_counts()
     counts_line = ", ".join(f"{n:,} {what}" for what, n in counts.items())
     runs_line = (
         f"coverage {coverage_runs} (+{coverage_warmup} warm-up), "
@@ -461,11 +481,14 @@ def main(argv=None) -> int:
     )
     print(table(results))
     print()
+    if extra:
+        print(extra)
+        print()
     print("Ratio = figure median / floor median; both measured in this run.")
     if os.getloadavg()[0] > (os.cpu_count() or 1):
         print("Warning: the machine was busy during the run (see the load average); expect noise.")
     if args.record:
-        record(results, info, counts_line, runs_line)
+        record(results, info, counts_line, runs_line, extra)
     return 0
 
 

@@ -113,7 +113,7 @@ class Client(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["division_id", "name"]
+        ordering = ["division_id", "name", "id"]  # the id makes pages stable
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         indexes = [models.Index(fields=["name", "birth_date"])]

@@ -13,7 +13,7 @@ def due_clients(user, *, within_days: int = 7, town: str = "", today=None):
     qs = clients_for(user).filter(next_visit_due__lte=today + datetime.timedelta(days=within_days))
     if town:
         qs = qs.filter(division__code__startswith=town)
-    return qs.order_by("next_visit_due", "division_id")
+    return qs.order_by("next_visit_due", "division_id", "id")
 
 
 def visits_for(user):
