@@ -37,14 +37,18 @@ def ensure_divisions():
 
     from django.apps import apps
 
-    for module in ("records.migrations.0002_catalogue", "clients.migrations.0002_target_groups"):
+    for module in (
+        "records.migrations.0002_catalogue",
+        "clients.migrations.0002_target_groups",
+        "purchasing.migrations.0002_defaults",
+    ):
         importlib.import_module(f"shegong.{module}").seed(apps, None)
     if not Division.objects.filter(code="500112").exists():
         call_command("load_divisions", "500112", verbosity=0)
         call_command("load_divisions", OTHER_DISTRICT, verbosity=0)
 
 
-def make_user(username, role=None, unit=None, agency=None, division=None):
+def make_user(username, role=None, unit=None, agency=None, division=None, purchaser=None):
     division = division or (unit.division if unit else Division.objects.get(code="500112"))
     user, _ = access_services.user_create(
         actor=None,
@@ -54,7 +58,9 @@ def make_user(username, role=None, unit=None, agency=None, division=None):
         password=PASSWORD,
     )
     if role:
-        access_services.grant_add(user=user, role=role, unit=unit, agency=agency, actor=None)
+        access_services.grant_add(
+            user=user, role=role, unit=unit, agency=agency, purchaser=purchaser, actor=None
+        )
     return user
 
 

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from shegong.divisions.models import Division
 from shegong.network.models import Agency, Unit
+from shegong.purchasing.models import Purchaser
 
 from . import scoping, selectors, services
 from .models import Role, RoleGrant, User
@@ -36,10 +37,13 @@ class GrantSerializer(serializers.ModelSerializer):
     agency = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), allow_null=True, required=False
     )
+    purchaser = serializers.PrimaryKeyRelatedField(
+        queryset=Purchaser.objects.all(), allow_null=True, required=False
+    )
 
     class Meta:
         model = RoleGrant
-        fields = ["id", "role", "unit", "agency"]
+        fields = ["id", "role", "unit", "agency", "purchaser"]
 
 
 class UserSerializer(serializers.ModelSerializer):

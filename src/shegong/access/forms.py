@@ -54,9 +54,15 @@ class GrantForm(BootstrapMixin, forms.Form):
     agency = forms.ModelChoiceField(
         label=_("agency"), queryset=Agency.objects.all(), required=False
     )
+    purchaser = forms.ModelChoiceField(
+        label=_("purchasing department"), queryset=None, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
+        from shegong.purchasing.models import Purchaser
+
         super().__init__(*args, **kwargs)
+        self.fields["purchaser"].queryset = Purchaser.objects.visible_to(user, scoping.ACCOUNTS)
         self.fields["unit"].queryset = scoping.filter_by_scope(
             Unit.objects.live().order_by("division_id"),
             user,

@@ -76,6 +76,14 @@ class RoleGrant(models.Model):
         related_name="grants",
         verbose_name=_("agency"),
     )
+    purchaser = models.ForeignKey(
+        "purchasing.Purchaser",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("purchaser"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -83,9 +91,9 @@ class RoleGrant(models.Model):
         verbose_name_plural = _("role grants")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "unit", "agency"], name="unique_role_grant"
+                fields=["user", "role", "unit", "agency", "purchaser"], name="unique_role_grant"
             )
         ]
 
     def __str__(self):
-        return f"{self.get_role_display()} @ {self.unit or self.agency or '-'}"
+        return f"{self.get_role_display()} @ {self.unit or self.agency or self.purchaser or '-'}"

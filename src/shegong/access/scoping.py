@@ -32,7 +32,7 @@ def _grants(user):
         return []
     cache = getattr(user, "_shegong_grants", None)
     if cache is None:
-        cache = list(user.grants.select_related("unit", "agency"))
+        cache = list(user.grants.select_related("unit", "agency", "purchaser"))
         user._shegong_grants = cache
     return cache
 
@@ -61,8 +61,14 @@ def _compute_prefixes(user, purpose: str) -> tuple[str, ...]:
             if grant.role in ADMINISTRATOR_ROLES:
                 continue
             if grant.role == Role.AGENCY_STAFF and grant.agency_id:
-                # Until purchased projects exist, an agency covers the units it operates.
+                # An agency covers the units it operates and those of its live contracts.
                 prefixes.update(grant.agency.units.live().values_list("division_id", flat=True))
+                prefixes.update(
+                    grant.agency.projects.filter(stage="contracted").values_list(
+                        "units__division_id", flat=True
+                    )
+                )
+                prefixes.discard(None)
             elif grant.unit_id and grant.role in {
                 Role.DISTRICT_ADMIN,
                 Role.STATION_STAFF,
@@ -88,6 +94,33 @@ def scope_q(prefixes, field: str) -> Q:
 
 def filter_by_scope(queryset, user, field: str, purpose: str = DATA):
     return queryset.filter(scope_q(scope_prefixes(user, purpose), field))
+
+
+def project_q(user) -> Q:
+    """Purchased-service projects a user may see: in a district or station worker's area
+    (bought there, or covering units there), bought by their purchaser, won by their
+    agency, or assigned to them for evaluation. The one rule for every project list,
+    detail, export and report."""
+    if not _grants(user):
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for prefix in scope_prefixes(user, DATA):
+        if has_role(user, Role.DISTRICT_ADMIN, Role.STATION_STAFF, Role.ROOM_WORKER):
+            q |= Q(division__code__startswith=prefix) | Q(units__division__code__startswith=prefix)
+    for grant in _grants(user):
+        if grant.role == Role.PURCHASER and grant.purchaser_id:
+            q |= Q(purchaser_id=grant.purchaser_id)
+        elif grant.role == Role.AGENCY_STAFF and grant.agency_id:
+            q |= Q(agency_id=grant.agency_id)
+    if has_role(user, Role.EVALUATOR):
+        q |= Q(evaluations__evaluator=user)
+    return q
+
+
+def can_manage_projects(user) -> bool:
+    """Lifecycle steps: the civil-affairs centre and purchasing departments (each only on
+    the projects it may see)."""
+    return has_role(user, Role.DISTRICT_ADMIN, Role.PURCHASER)
 
 
 def in_scope(user, division_code: str, purpose: str = DATA) -> bool:

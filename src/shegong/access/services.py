@@ -79,7 +79,7 @@ def user_set_password(*, user: User, password: str, actor) -> None:
 
 
 @transaction.atomic
-def grant_add(*, user: User, role: str, actor, unit=None, agency=None) -> RoleGrant:
+def grant_add(*, user: User, role: str, actor, unit=None, agency=None, purchaser=None) -> RoleGrant:
     errors = {}
     if role not in Role.values:
         errors["role"] = [_("Unknown role.")]
@@ -91,19 +91,24 @@ def grant_add(*, user: User, role: str, actor, unit=None, agency=None) -> RoleGr
             errors["unit"] = [_("This role must be granted on a %s.") % _kind_label(kind)]
     if role == Role.AGENCY_STAFF and agency is None:
         errors["agency"] = [_("Agency staff need their agency.")]
+    if role == Role.PURCHASER and purchaser is None:
+        errors["purchaser"] = [_("A purchasing department's account needs its department.")]
     if errors:
         raise ValidationError(errors)
     if unit is not None:
         _ensure_account_scope(actor, unit.division_id, field="unit")
+    if purchaser is not None:
+        _ensure_account_scope(actor, purchaser.division_id, field="purchaser")
     if (
         actor is not None
         and role == Role.DISTRICT_ADMIN
         and not scoping.has_role(actor, Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN)
     ):
         raise ValidationError({"role": _("You may not grant this role.")})
-    if RoleGrant.objects.filter(user=user, role=role, unit=unit, agency=agency).exists():
+    same = {"unit": unit, "agency": agency, "purchaser": purchaser}
+    if RoleGrant.objects.filter(user=user, role=role, **same).exists():
         raise ValidationError({"role": _("The account already holds this role.")})
-    grant = RoleGrant(user=user, role=role, unit=unit, agency=agency)
+    grant = RoleGrant(user=user, role=role, **same)
     save_with_history(grant, actor=actor)
     user.__dict__.pop("_shegong_grants", None)
     user.__dict__.pop("_shegong_scopes", None)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shegong.referrals",
     "shegong.cases",
     "shegong.activities",
+    "shegong.purchasing",
     "shegong.records",
     "shegong.audit",
 ]

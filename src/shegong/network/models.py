@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -7,11 +8,22 @@ from shegong.common.models import ScopedQuerySet
 
 
 class Agency(models.Model):
-    """A professional social work service agency (contractor). Minimal until the projects
-    issue adds credit-code validation and project history."""
+    """A professional social work service agency: the contractor of purchased services.
+    Its record across projects is read from the projects it won (``purchasing``)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        help_text=_("GB 32100: 18 characters; social work agencies usually start with 52."),
+    )
+    registration_authority = models.CharField(
+        _("registered with"), max_length=100, blank=True, help_text=_("e.g. 渝北区民政局")
+    )
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    qualifications = models.TextField(_("qualifications"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     history = HistoricalRecords()
@@ -20,9 +32,25 @@ class Agency(models.Model):
         ordering = ["name"]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="unique_agency_credit_code",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from shegong.common.creditcode import validate_credit_code
+
+        if self.credit_code:
+            try:
+                self.credit_code = validate_credit_code(self.credit_code)
+            except ValidationError as exc:
+                raise ValidationError({"credit_code": exc.messages}) from exc
 
 
 class UnitKind(models.TextChoices):

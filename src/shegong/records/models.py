@@ -98,6 +98,14 @@ class ServiceRecord(models.Model):
         related_name="service_records",
         verbose_name=_("group or activity"),
     )
+    project = models.ForeignKey(
+        "purchasing.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_records",
+        verbose_name=_("funding project"),
+    )
     notes = models.TextField(_("notes"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     created_by = models.ForeignKey(

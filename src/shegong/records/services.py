@@ -36,6 +36,7 @@ def service_record_create(
     outcome="",
     case=None,
     activity=None,
+    project=None,
 ) -> ServiceRecord:
     errors: dict[str, list[str]] = {}
     ensure_in_scope(actor, unit.division_id, field="unit")
@@ -61,9 +62,14 @@ def service_record_create(
             errors["case"] = [_("Include the case's client among the clients served.")]
         elif served_on < case.opened_on:
             errors["served_on"] = [_("This date is before the case was opened.")]
+    if project is not None:
+        problem = project_link_problem(project, unit, served_on)
+        if problem:
+            errors["project"] = [problem]
     if errors:
         raise ValidationError(errors)
     record = ServiceRecord(
+        project=project,
         case=case,
         activity=activity,
         unit=unit,
@@ -81,6 +87,19 @@ def service_record_create(
     record.clients.set(clients)
     record.workers.set(workers)
     return record
+
+
+def project_link_problem(project, unit, served_on) -> str:
+    """Why a service cannot count for a funding project, or "" if it can: the project is
+    under contract, covers the unit (or the unit above it), and the day is in its period."""
+    if project.stage != "contracted":
+        return _("This project is not under contract.")
+    covered = [u.division_id for u in project.units.all()]
+    if not any(unit.division_id.startswith(code) for code in covered):
+        return _("The project does not cover this unit.")
+    if not project.start_on <= served_on <= project.end_on:
+        return _("The date is outside the project's service period.")
+    return ""
 
 
 def check_upload(upload) -> None:

@@ -1,0 +1,153 @@
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from shegong.people.models import Assignment, Employment
+
+from .models import Evaluation, Instalment, Project, Purchaser, Stage
+
+
+def projects_for(user):
+    return Project.objects.visible_to(user).select_related("purchaser", "agency")
+
+
+def project_get(user, pk) -> Project:
+    return get_object_or_404(
+        projects_for(user).prefetch_related("units", "fields", "target_groups"), pk=pk
+    )
+
+
+def purchasers_for(user):
+    return Purchaser.objects.visible_to(user)
+
+
+def evaluations_for(user):
+    return Evaluation.objects.filter(project__in=projects_for(user)).select_related(
+        "project", "evaluator"
+    )
+
+
+def evaluation_get(user, pk) -> Evaluation:
+    return get_object_or_404(evaluations_for(user), pk=pk)
+
+
+def paid_by_project(project_ids) -> dict[int, Decimal]:
+    rows = (
+        Instalment.objects.filter(project_id__in=project_ids, paid_on__isnull=False)
+        .values("project_id")
+        .annotate(paid=Sum("paid_amount"))
+        .order_by()
+    )
+    return {r["project_id"]: r["paid"] or Decimal("0") for r in rows}
+
+
+def workers_by_project(project_ids, day=None) -> dict[int, int]:
+    """Workers of the winning agency posted today at a covered unit (or below it)."""
+    day = day or timezone.localdate()
+    counts: dict[int, set] = defaultdict(set)
+    projects = Project.objects.filter(pk__in=project_ids).prefetch_related("units")
+    for project in projects:
+        if not project.agency_id:
+            continue
+        codes = [u.division_id for u in project.units.all()]
+        if not codes:
+            continue
+        area = Q()
+        for code in codes:
+            area |= Q(unit__division__code__startswith=code)
+        counts[project.pk] = set(
+            Assignment.objects.active_on(day)
+            .filter(area, worker__employer_agency_id=project.agency_id)
+            .values_list("worker_id", flat=True)
+        )
+    return {pk: len(workers) for pk, workers in counts.items()}
+
+
+def staffing(project, day=None) -> list[dict]:
+    """Each commitment against the agency's full-time workers posted at that unit today."""
+    day = day or timezone.localdate()
+    rows = []
+    for commitment in project.commitments.select_related("unit"):
+        posted = (
+            Assignment.objects.active_on(day)
+            .filter(
+                unit=commitment.unit,
+                worker__employment=Employment.FULL_TIME,
+                worker__is_active=True,
+            )
+            .select_related("worker")
+        )
+        if project.agency_id:
+            posted = posted.filter(worker__employer_agency_id=project.agency_id)
+        workers = [a.worker for a in posted if commitment.role in (a.worker.roles or [])]
+        rows.append(
+            {
+                "unit": commitment.unit,
+                "committed": commitment.full_time,
+                "actual": len(workers),
+                "workers": workers,
+                "met": len(workers) >= commitment.full_time,
+            }
+        )
+    return rows
+
+
+def ledger(user, *, group_by: str = "project") -> list[dict]:
+    """Contract amount, paid, due now and remaining — by project, purchaser or funding
+    source. "Due" is what instalments whose condition is met make payable and unpaid."""
+    from .services import instalment_payable
+
+    projects = (
+        projects_for(user)
+        .filter(stage__in=[Stage.CONTRACTED, Stage.CLOSED])
+        .prefetch_related("instalments", "evaluations")
+    )
+    totals: dict = {}
+    for project in projects:
+        key = {
+            "project": (project.pk, project.name),
+            "purchaser": (project.purchaser_id, project.purchaser.name),
+            "funding_source": (project.funding_source, project.get_funding_source_display()),
+        }[group_by]
+        row = totals.setdefault(
+            key,
+            {
+                "key": key[0],
+                "label": key[1],
+                "projects": 0,
+                "contract": Decimal("0"),
+                "paid": Decimal("0"),
+                "due": Decimal("0"),
+            },
+        )
+        row["projects"] += 1
+        row["contract"] += project.contract_amount or 0
+        for instalment in project.instalments.all():
+            if instalment.paid_on:
+                row["paid"] += instalment.paid_amount
+            else:
+                payable, _why = instalment_payable(instalment)
+                row["due"] += payable or 0
+    for row in totals.values():
+        row["remaining"] = row["contract"] - row["paid"]
+    return sorted(totals.values(), key=lambda r: str(r["label"]))
+
+
+def agency_record(agency) -> dict:
+    """The agency's history across projects: counts by stage and grades of closed ones."""
+    projects = agency.projects.select_related("purchaser")
+    grades = dict(
+        projects.filter(stage=Stage.CLOSED)
+        .values_list("final_grade")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "projects": projects.order_by("-budget_approved_on"),
+        "grades": grades,
+        "contracted": projects.filter(stage=Stage.CONTRACTED).count(),
+        "closed": projects.filter(stage=Stage.CLOSED).count(),
+    }
