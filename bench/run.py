@@ -430,7 +430,9 @@ def main(argv=None) -> int:
     parser.add_argument("--records", type=int, help="casework: service records (2,000,000)")
     parser.add_argument("--import-runs", type=int, help="roster imports of each kind (3)")
     parser.add_argument(
-        "--only", choices=["network", "casework"], help="run one group of benchmarks"
+        "--only",
+        choices=["network", "casework", "purchasing"],
+        help="run one group of benchmarks",
     )
     args = parser.parse_args(argv)
 
@@ -461,9 +463,17 @@ def main(argv=None) -> int:
         cw_users = casework.ensure_casework_data(
             clients=args.clients or casework.CLIENTS, records=args.records or casework.RECORDS
         )
-        results += casework.bench_search_and_overdue(cw_users, api_runs, api_warmup, measure_pair)
-        import_runs = args.import_runs or (1 if args.quick else 3)
-        extra = casework.import_table(*casework.bench_import(import_runs))
+        if args.only != "purchasing":
+            results += casework.bench_search_and_overdue(
+                cw_users, api_runs, api_warmup, measure_pair
+            )
+            import_runs = args.import_runs or (1 if args.quick else 3)
+            extra = casework.import_table(*casework.bench_import(import_runs))
+        if args.only != "casework":
+            from . import purchasing
+
+            board_runs = args.runs or (3 if args.quick else 9)
+            results += purchasing.bench_board(cw_users, board_runs, 1, measure_pair)
 
     info = machine()
     counts = db_counts()

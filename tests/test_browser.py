@@ -491,3 +491,88 @@ def test_run_a_group_session(live_server, live_world, open_page):
     expect(page.locator("#status")).to_have_text(zh_text("under way"))
     page.screenshot(path=SHOTS / "activity.png", full_page=True)
     assert group.service_records.get().clients.get() == kid
+
+
+def test_an_evaluator_scores_an_evaluation(live_server, live_world, open_page):
+    import datetime
+    from decimal import Decimal
+
+    from shegong.access.models import Role
+    from shegong.purchasing import services
+    from shegong.purchasing.models import Criterion, Purchaser
+
+    from .conftest import make_user
+
+    world = live_world
+    today = datetime.date.today()
+    world.agency.credit_code = "52500112MJ12345673"
+    world.agency.save()
+    bureau = Purchaser.objects.create(
+        name="渝北区民政局", kind="civil_affairs", division=world.div["500112"]
+    )
+    buyer = make_user("buyer", Role.PURCHASER, purchaser=bureau)
+    make_user("evaluator", Role.EVALUATOR)
+    project = services.project_create(
+        actor=buyer,
+        purchaser=bureau,
+        name="双龙湖社工站项目",
+        funding_source="lottery",
+        budget_amount=Decimal("300000"),
+        budget_approved_on=today - datetime.timedelta(days=200),
+    )
+    project = services.procurement_start(
+        project=project,
+        actor=buyer,
+        method="consultation",
+        started_on=today - datetime.timedelta(days=190),
+    )
+    project = services.procurement_award(
+        project=project,
+        actor=buyer,
+        agency=world.agency,
+        awarded_on=today - datetime.timedelta(days=180),
+    )
+    project = services.contract_sign(
+        project=project,
+        actor=buyer,
+        contract_number="HT-1",
+        contract_amount=Decimal("280000"),
+        start_on=today - datetime.timedelta(days=170),
+        end_on=today + datetime.timedelta(days=195),
+        units=[world.station_a],
+        instalments=[(40, "", None), (30, "mid", None), (30, "final", None)],
+    )
+    from shegong.access.models import User
+
+    evaluation = services.evaluation_assign(
+        project=project,
+        actor=buyer,
+        kind="mid",
+        evaluator=User.objects.get(username="evaluator"),
+        evaluator_body="第三方评估中心",
+    )
+    base = live_server.url
+    page = open_page()
+    log_in(page, base, "evaluator")
+    page.locator("nav a.nav-link[href='/projects/']").click()
+    page.get_by_role("link", name="双龙湖社工站项目").click()
+    page.locator("#evaluations a").first.click()
+    expect(page).to_have_url(f"{base}/evaluations/{evaluation.pk}/")
+    for criterion in Criterion.objects.all():
+        points = criterion.weight - (1 if criterion.weight > 8 else 0)
+        page.locator(f"input[name=points_{criterion.pk}]").fill(str(points))
+    page.locator("textarea[name=comments]").fill("台账完整，个案服务规范")
+    page.screenshot(path=SHOTS / "evaluation-sheet.png", full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=zh_text("Submit"), exact=True).click()
+    expect(page.locator("#status")).to_have_text(zh_text("submitted"))
+    evaluation.refresh_from_db()
+    assert evaluation.score == Decimal("96.00") and evaluation.grade == "excellent"
+    expect(page.locator("#grade")).to_contain_text("96")
+    page.screenshot(path=SHOTS / "evaluation-submitted.png", full_page=True)
+    # The instalment that waited for this evaluation is now payable, in full.
+    buyer_page = open_page()
+    log_in(buyer_page, base, "buyer")
+    buyer_page.goto(f"{base}/projects/{project.pk}/")
+    expect(buyer_page.locator("#instalments")).to_contain_text("84,000")
+    buyer_page.screenshot(path=SHOTS / "project.png", full_page=True)

@@ -337,3 +337,120 @@ def test_ledger_and_staffing(market):
     # 张社工 is the agency's full-time social worker posted at station A.
     assert (line["committed"], line["actual"], line["met"]) == (1, 1, True)
     assert selectors.workers_by_project([project.pk]) == {project.pk: 1}
+
+
+def test_indicators_equal_hand_computed_figures_and_drill_down(market):
+    """Fixture: 3 services under the project (2 visits of 60 and 30 minutes to two clients,
+    one 低保; 1 group session of 90 minutes with one of them), one outside it; a case
+    served under the project and closed with its goals met; a completed referral."""
+    from django.utils import timezone
+
+    from shegong.cases import services as cases
+    from shegong.clients.models import Membership, TargetGroup
+    from shegong.purchasing import indicators
+    from shegong.purchasing.models import IndicatorTemplate, ProjectIndicator
+    from shegong.records.models import ServiceField
+    from shegong.records.services import service_record_create
+    from shegong.referrals.models import Referral
+
+    from .conftest import VILLAGE_A1
+    from .test_clients import make
+
+    world = market
+    project = contracted(world)
+    elder = make(world, name="刘奶奶", village=VILLAGE_A1)
+    child = make(world, name="小明", village=VILLAGE_A1)
+    Membership.objects.create(client=elder, group=TargetGroup.objects.get(code="dibao"))
+    field = ServiceField.objects.get(code="elderly")
+    actor = world.users.station_a
+
+    def serve(method, minutes, clients, project=project, case=None):
+        return service_record_create(
+            actor=actor,
+            unit=world.station_a,
+            served_on=TODAY,
+            duration_minutes=minutes,
+            method=method,
+            field=field,
+            clients=clients,
+            project=project,
+            case=case,
+        )
+
+    case = cases.case_open(
+        actor=actor,
+        client=elder,
+        unit=world.station_a,
+        case_worker=world.sw_a,
+        opened_on=TODAY,
+        source="visit",
+        presenting_problem="独居需要照料",
+    )
+    case = cases.case_assess(
+        case=case,
+        actor=actor,
+        needs=[field],
+        risk_tier="key",
+        assessment="需要照料",
+        assessed_on=TODAY,
+    )
+    case = cases.case_plan(
+        case=case, actor=actor, goals=["每周探访"], plan="", planned_items=[], review_on=TODAY
+    )
+    serve("visit", 60, [elder], case=case)
+    serve("visit", 30, [child])
+    serve("group", 90, [child])
+    serve("visit", 45, [elder], project=None)  # not the project's
+    case = cases.case_evaluate(
+        case=case,
+        actor=actor,
+        evaluation="目标达成",
+        evaluated_on=TODAY,
+        goals_met={case.goals.get().pk},
+        satisfaction=4,
+    )
+    case = cases.case_request_closure(case=case, actor=actor, reason="goals_met")
+    cases.case_decide_closure(case=case, actor=world.users.district, approve=True)
+    Referral.objects.create(
+        client=elder,
+        from_unit=world.station_a,
+        external_kind="hospital",
+        reason="就医",
+        consent_checked=True,
+        due_at=timezone.now(),
+        created_by=actor,
+        status="completed",
+    )
+    for template in IndicatorTemplate.objects.all():
+        ProjectIndicator.objects.create(
+            project=project, template=template, target=10, weight=template.default_weight
+        )
+    [row] = indicators.board([project])
+    got = {f.name: f.value for f in row.figures}
+    assert got == {
+        "服务对象人数": 2,
+        "低保对象服务人数": 1,
+        "留守儿童服务人数": 0,
+        "走访探视次数": 2,
+        "个案开案数": 1,
+        "个案结案且目标达成数": 1,
+        "小组活动节数": 1,
+        "社区活动场次": 0,
+        "转介完成数": 1,
+        "服务时数": 3.0,
+        "个案满意度": 4.0,
+    }
+    visits = next(f for f in row.figures if f.metric == "visits")
+    assert visits.progress == 0.2
+    assert row.per_10k(visits) == round(2 / 28, 2) and row.per_worker(visits) == 2.0
+    # Weighted delivery: Σ weight × min(value / 10, 1) / Σ weight.
+    weights = {t.name: float(t.default_weight) for t in IndicatorTemplate.objects.all()}
+    expected = sum(weights[n] * min(v / 10, 1) for n, v in got.items()) / sum(weights.values())
+    assert abs(row.delivery - expected) < 1e-9
+    kind, behind = indicators.behind(project, "visits")
+    assert kind == "records" and behind.count() == 2
+    kind, behind = indicators.behind(
+        project, "clients_served", group_id=elder.memberships.get().group_id
+    )
+    assert list(behind) == [elder]
+    assert indicators.behind(project, "referrals_completed")[1].count() == 1

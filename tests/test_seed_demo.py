@@ -29,6 +29,15 @@ def test_seed_demo_on_a_small_district_is_complete_and_idempotent(capsys, settin
     assert {"intake", "planning", "intervention", "closing", "closed"} <= stages
     assert Activity.objects.filter(kind="group", service_records__isnull=False).exists()
     assert Activity.objects.filter(kind="community").exists()
+    from shegong.purchasing.models import Evaluation, Project
+
+    assert set(Project.objects.values_list("stage", flat=True)) == {
+        "budgeted",
+        "procuring",
+        "contracted",
+        "closed",
+    }
+    assert Evaluation.objects.filter(status="submitted").exists()
     before = (Unit.objects.count(), Client.objects.count())
     call_command("seed_demo", "500103")
     assert (Unit.objects.count(), Client.objects.count()) == before

@@ -1,4 +1,5 @@
 from . import scoping
+from .models import Role
 
 
 def access(request):
@@ -17,5 +18,8 @@ def access(request):
         "can_manage_security": scoping.can_manage_security(user),
         "can_edit_clients": scoping.can_edit_clients(user),
         "has_data_scope": has_data_scope,
+        # Purchased services: the district and stations, purchasers, agencies, evaluators.
+        "sees_projects": has_data_scope
+        or scoping.has_role(user, Role.PURCHASER, Role.AGENCY_STAFF, Role.EVALUATOR),
         "open_alerts": (RiskAlert.objects.visible_to(user).open().count() if has_data_scope else 0),
     }

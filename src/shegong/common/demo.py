@@ -290,6 +290,7 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
     _seed_service_records(rng, admin, district)
     _seed_cases(rng, district)
     _seed_activities(rng, district)
+    accounts.update(_seed_projects(rng, district, agencies, password))
     return accounts
 
 
@@ -677,3 +678,188 @@ def _seed_activities(rng, district) -> None:
             clients=members[:2],
             other_participants=rng.randint(40, 150),
         )
+
+
+PURCHASERS = [
+    # Prefixed with the district's name: 渝北区民政局, 渝北区委政法委…
+    ("民政局", "civil_affairs"),
+    ("卫生健康委员会", "health"),
+    ("委政法委", "political_legal"),
+    ("委宣传部", "propaganda"),
+    ("妇联", "women"),
+]
+PROJECT_KINDS = [
+    ("社会工作站运营项目", "lottery"),
+    ("困境儿童关爱服务项目", "assistance_fund"),
+    ("老年人心理关爱项目", "department_budget"),
+    ("社区矫正社会工作服务项目", "department_budget"),
+    ("新时代文明实践社工服务项目", "charity"),
+]
+
+
+def _seed_projects(rng, district, agencies, password) -> dict:
+    """About twenty purchased-service projects at every stage, with evaluations and
+    payments, and the purchaser, agency and evaluator demo accounts."""
+    from decimal import Decimal
+
+    from shegong.purchasing import services
+    from shegong.purchasing.models import (
+        Criterion,
+        IndicatorTemplate,
+        ProjectIndicator,
+        Purchaser,
+    )
+    from shegong.records.models import ServiceRecord
+
+    def account(username, display, role, **grant):
+        if User.objects.filter(username=username).exists():
+            return User.objects.get(username=username)
+        user, _pw = access_services.user_create(
+            actor=None,
+            username=username,
+            display_name=display,
+            division=district,
+            password=password,
+        )
+        access_services.grant_add(user=user, role=role, actor=None, **grant)
+        return user
+
+    purchasers = [
+        Purchaser.objects.get_or_create(
+            name=f"{district.name}{name}", defaults={"kind": kind, "division": district}
+        )[0]
+        for name, kind in PURCHASERS
+    ]
+    account("buyer", "区民政局采购演示账号", Role.PURCHASER, purchaser=purchasers[0])
+    account("agency", "社工机构演示账号", Role.AGENCY_STAFF, agency=agencies[0])
+    evaluator = account("evaluator", "第三方评估演示账号", Role.EVALUATOR)
+    admin = User.objects.get(username="admin")
+    criteria = list(Criterion.objects.filter(is_active=True))
+    templates = list(IndicatorTemplate.objects.all())
+    stations = list(
+        Unit.objects.filter(
+            kind=UnitKind.STATION,
+            division__code__startswith=district.code,
+            operating_on__isnull=False,
+        ).order_by("division_id")
+    )
+    today = datetime.date.today()
+
+    def score(project, kind, quality):
+        evaluation = services.evaluation_assign(
+            project=project,
+            actor=admin,
+            kind=kind,
+            evaluator=evaluator,
+            evaluator_body="重庆市某社会工作评估中心",
+        )
+        services.evaluation_score(
+            evaluation=evaluation,
+            actor=evaluator,
+            scores={
+                c.pk: ((c.weight * Decimal(str(quality))).quantize(Decimal("0.5")), "")
+                for c in criteria
+            },
+            comments="服务台账完整，目标基本达成" if quality > 0.75 else "部分指标滞后，需整改",
+            submit=True,
+        )
+
+    # stage plan: (count, final stage)
+    plan = ["budgeted"] * 3 + ["procuring"] * 2 + ["awarded"] + ["contracted"] * 10 + ["closed"] * 4
+    for index, stage in enumerate(plan):
+        name, source = PROJECT_KINDS[index % len(PROJECT_KINDS)]
+        buyer_purchaser = purchasers[index % len(purchasers)]
+        covered = stations[(index * 2) % max(1, len(stations)) :][:2] or stations[:1]
+        title = f"{today.year - (1 if stage == 'closed' else 0)}年{covered[0].division.name}{name}"
+        budget = Decimal(rng.choice([180000, 240000, 300000, 360000]))
+        if stage == "closed":
+            start = today - datetime.timedelta(days=rng.randint(400, 600))
+        else:
+            start = today - datetime.timedelta(days=rng.randint(30, 300))
+        approved = start - datetime.timedelta(days=60)
+        project = services.project_create(
+            actor=admin,
+            purchaser=buyer_purchaser,
+            name=title,
+            funding_source=source,
+            budget_amount=budget,
+            budget_approved_on=approved,
+        )
+        if stage == "budgeted":
+            continue
+        project = services.procurement_start(
+            project=project,
+            actor=admin,
+            method=rng.choice(["public_tender", "consultation", "negotiation", "inquiry"]),
+            started_on=approved + datetime.timedelta(days=10),
+        )
+        if stage == "procuring":
+            continue
+        agency = agencies[index % len(agencies)] if index % 3 else agencies[0]
+        project = services.procurement_award(
+            project=project,
+            actor=admin,
+            agency=agency,
+            awarded_on=approved + datetime.timedelta(days=40),
+        )
+        if stage == "awarded":
+            continue
+        project = services.contract_sign(
+            project=project,
+            actor=admin,
+            contract_number=f"YB-GM-{approved:%Y}-{index + 1:03d}",
+            contract_amount=(budget * Decimal("0.95")).quantize(Decimal("1")),
+            start_on=start,
+            end_on=start + datetime.timedelta(days=364),
+            units=covered,
+            commitments=[(u, 1) for u in covered],
+            instalments=[(40, "", None), (30, "mid", None), (30, "final", None)],
+        )
+        for template in templates:
+            ProjectIndicator.objects.create(
+                project=project,
+                template=template,
+                target=rng.choice([10, 20, 40, 80]) if template.metric != "satisfaction" else 4.5,
+                weight=template.default_weight,
+            )
+        # The services given in the covered area during the period count for it.
+        area = _area_q(covered)
+        ServiceRecord.objects.filter(
+            area, served_on__gte=start, served_on__lte=project.end_on, project__isnull=True
+        ).update(project=project)
+        first = project.instalments.get(number=1)
+        services.instalment_pay(instalment=first, actor=admin, paid_on=start)
+        if (today - start).days > 180 or stage == "closed":
+            score(project, "mid", rng.uniform(0.65, 0.98))
+            if rng.random() < 0.8:
+                services.instalment_pay(
+                    instalment=project.instalments.get(number=2),
+                    actor=admin,
+                    paid_on=min(today, start + datetime.timedelta(days=200)),
+                )
+        if stage == "closed":
+            score(project, "final", rng.uniform(0.6, 0.98))
+            services.instalment_pay(
+                instalment=project.instalments.get(number=3),
+                actor=admin,
+                paid_on=min(today, project.end_on + datetime.timedelta(days=20)),
+            )
+            services.project_close(
+                project=project,
+                actor=admin,
+                closed_on=min(today, project.end_on + datetime.timedelta(days=30)),
+            )
+    return {
+        "buyer": f"{Role.PURCHASER.label} · {purchasers[0].name}",
+        "agency": f"{Role.AGENCY_STAFF.label} · {agencies[0].name}",
+        "evaluator": f"{Role.EVALUATOR.label}",
+    }
+
+
+def _area_q(units):
+    from django.db.models import Q
+
+    q = Q(pk__in=[])
+    for unit in units:
+        q |= Q(unit__division__code__startswith=unit.division_id)
+    return q

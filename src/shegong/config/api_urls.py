@@ -11,6 +11,12 @@ from shegong.common.job_api import ImportJobViewSet
 from shegong.divisions.api import DivisionViewSet
 from shegong.network.api import CoverageReportView, UnitViewSet
 from shegong.people.api import WorkerViewSet
+from shegong.purchasing.api import (
+    AgencyViewSet,
+    EvaluationViewSet,
+    ProjectViewSet,
+    PurchaserViewSet,
+)
 from shegong.records.api import ServiceRecordViewSet
 from shegong.referrals.api import ReferralViewSet
 from shegong.visits.api import VisitViewSet
@@ -25,6 +31,10 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("import-jobs", ImportJobViewSet, basename="import-job")
+router.register("purchasers", PurchaserViewSet, basename="purchaser")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("service-records", ServiceRecordViewSet, basename="service-record")
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("shegong.records.urls")),
     path("", include("shegong.cases.urls")),
     path("", include("shegong.activities.urls")),
+    path("", include("shegong.purchasing.urls")),
     path("", include("shegong.access.urls")),
     path("", include("shegong.audit.urls")),
     path("api/v1/", include(("shegong.config.api_urls", "api"))),

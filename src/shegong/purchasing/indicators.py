@@ -122,6 +122,8 @@ class Figure:
     target: float
     weight: float
     group_id: int | None = None
+    per_10k: float | None = None  # comparable across projects of different size
+    per_worker: float | None = None
 
     @property
     def progress(self) -> float:
@@ -136,6 +138,7 @@ class Row:
     elapsed: float = 0.0
     workers: int = 0
     paid: Decimal = Decimal("0")
+    values: dict = field(default_factory=dict)  # every metric, with or without a target
 
     @property
     def delivery(self) -> float:
@@ -151,11 +154,11 @@ class Row:
     @property
     def ahead_of_delivery(self) -> bool:
         """Spending runs ahead of delivery by more than ten points."""
-        return self.paid_share > self.delivery + 0.10
+        return bool(self.figures) and self.paid_share > self.delivery + 0.10
 
     @property
     def behind_schedule(self) -> bool:
-        return self.delivery + 0.10 < self.elapsed
+        return bool(self.figures) and self.delivery + 0.10 < self.elapsed
 
     def per_10k(self, figure: Figure) -> float | None:
         amount = self.project.contract_amount
@@ -200,6 +203,7 @@ def board(projects, today=None) -> list[Row]:
             elapsed=contract_elapsed(project, today),
             workers=workers.get(project.pk, 0),
             paid=paid.get(project.pk, Decimal("0")),
+            values=values,
         )
         for pi in indicators[project.pk]:
             template = pi.template
@@ -219,6 +223,8 @@ def board(projects, today=None) -> list[Row]:
                     template.target_group_id,
                 )
             )
+        for figure in row.figures:
+            figure.per_10k, figure.per_worker = row.per_10k(figure), row.per_worker(figure)
         rows.append(row)
     return rows
 

@@ -21,7 +21,12 @@ def project_get(user, pk) -> Project:
 
 
 def purchasers_for(user):
-    return Purchaser.objects.visible_to(user)
+    """Purchasers in the user's area, and a purchasing department's own."""
+    from shegong.access.scoping import scope_prefixes, scope_q
+
+    return Purchaser.objects.filter(
+        scope_q(scope_prefixes(user), "division__code") | Q(grants__user=user)
+    ).distinct()
 
 
 def evaluations_for(user):

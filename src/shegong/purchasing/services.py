@@ -198,6 +198,28 @@ def contract_sign(
 
 
 @transaction.atomic
+def indicators_set(*, project, actor, targets) -> list:
+    """The project's indicators from the district library: ``targets`` maps a template to
+    (target, weight); a template left out is dropped. Set at contract time or revised."""
+    from .models import ProjectIndicator
+
+    _ensure_manager(actor, project)
+    _require(project, Stage.PROCURING, Stage.CONTRACTED, doing=_("set its indicators"))
+    errors: dict[str, list[str]] = {}
+    for template, (target, weight) in targets.items():
+        if target is None or target <= 0 or weight is None or weight <= 0:
+            errors[f"target_{template.pk}"] = [_("Give a positive target and weight.")]
+    if errors:
+        raise ValidationError(errors)
+    project.indicators.exclude(template__in=list(targets)).delete()
+    for template, (target, weight) in targets.items():
+        ProjectIndicator.objects.update_or_create(
+            project=project, template=template, defaults={"target": target, "weight": weight}
+        )
+    return list(project.indicators.select_related("template"))
+
+
+@transaction.atomic
 def progress_report_add(*, project, actor, month, summary, problems="") -> ProgressReport:
     _require(project, Stage.CONTRACTED, doing=_("take a progress report"))
     if not (is_agency_staff(actor, project) or may_manage(actor, project)):

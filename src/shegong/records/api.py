@@ -12,6 +12,15 @@ from . import selectors, services
 from .models import ServiceField, ServiceItem, ServiceRecord
 
 
+class ProjectField(serializers.PrimaryKeyRelatedField):
+    """A funding project the user may see (the project's own scope, not the division's)."""
+
+    def get_queryset(self):
+        from shegong.purchasing.selectors import projects_for
+
+        return projects_for(self.context["request"].user)
+
+
 class ServiceRecordSerializer(serializers.ModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.live())
     clients = ScopedPrimaryKeyRelatedField(
@@ -25,6 +34,7 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
     case = ScopedPrimaryKeyRelatedField(
         queryset=Case.objects.open(), required=False, allow_null=True
     )
+    project = ProjectField(required=False, allow_null=True)
 
     class Meta:
         model = ServiceRecord
@@ -41,6 +51,7 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
             "workers",
             "case",
             "activity",
+            "project",
             "notes",
             "outcome",
             "created_at",
@@ -61,7 +72,7 @@ class ServiceRecordViewSet(
 
     serializer_class = ServiceRecordSerializer
     permission_classes = [write_permission(can_edit_clients)]
-    filterset_fields = ["method", "unit", "served_on", "case"]
+    filterset_fields = ["method", "unit", "served_on", "case", "project"]
 
     def get_queryset(self):
         return selectors.records_for(self.request.user).prefetch_related(

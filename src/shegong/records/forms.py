@@ -20,6 +20,7 @@ FIELDS = [
     "other_participants",
     "workers",
     "case",
+    "project",
     "notes",
     "outcome",
 ]
@@ -48,6 +49,9 @@ class ServiceRecordForm(BootstrapMixin, forms.ModelForm):
         from shegong.cases.selectors import cases_for
 
         self.fields["case"].queryset = cases_for(user).open().exclude(stage="closing")
+        from shegong.purchasing.selectors import projects_for
+
+        self.fields["project"].queryset = projects_for(user).filter(stage="contracted")
         self.fields["served_on"].initial = timezone.localdate()
         self.fields["duration_minutes"].initial = 60
 

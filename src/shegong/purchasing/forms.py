@@ -1,0 +1,210 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shegong.access.models import Role, User
+from shegong.clients.models import TargetGroup
+from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.network.models import Agency, Unit, UnitKind
+from shegong.records.models import ServiceField
+
+from .models import EvaluationKind, FundingSource, ProcurementMethod, Project
+
+# Instalment schemes a contract usually follows (share %, payable after).
+SCHEMES = {
+    "40-30-30": [(40, ""), (30, "mid"), (30, "final")],
+    "30-40-30": [(30, ""), (40, "mid"), (30, "final")],
+    "50-50": [(50, ""), (50, "final")],
+    "100": [(100, "")],
+}
+SCHEME_CHOICES = [
+    ("40-30-30", _("40% on signing, 30% after the mid-term, 30% after the final evaluation")),
+    ("30-40-30", _("30% on signing, 40% after the mid-term, 30% after the final evaluation")),
+    ("50-50", _("50% on signing, 50% after the final evaluation")),
+    ("100", _("All on signing")),
+]
+
+
+class ProjectForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["purchaser", "name", "funding_source", "budget_amount", "budget_approved_on"]
+        widgets = {"budget_approved_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        from .selectors import purchasers_for
+
+        super().__init__(*args, **kwargs)
+        self.fields["purchaser"].queryset = purchasers_for(user)
+        self.fields["funding_source"].choices = FundingSource.choices
+
+    def _post_clean(self):
+        pass
+
+
+class ProcureForm(BootstrapMixin, forms.Form):
+    method = forms.ChoiceField(label=_("procurement method"), choices=ProcurementMethod.choices)
+    started_on = forms.DateField(label=_("procurement announced on"), widget=DateInput())
+
+
+class AwardForm(BootstrapMixin, forms.Form):
+    agency = forms.ModelChoiceField(label=_("winning agency"), queryset=Agency.objects.all())
+    awarded_on = forms.DateField(label=_("awarded on"), widget=DateInput())
+
+
+class ContractForm(BootstrapMixin, forms.Form):
+    contract_number = forms.CharField(label=_("contract number"), max_length=50)
+    contract_amount = forms.DecimalField(
+        label=_("contract amount (yuan)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    start_on = forms.DateField(label=_("service period from"), widget=DateInput())
+    end_on = forms.DateField(label=_("service period to"), widget=DateInput())
+    units = forms.ModelMultipleChoiceField(label=_("covered units"), queryset=None)
+    fields = forms.ModelMultipleChoiceField(
+        label=_("service fields"),
+        queryset=ServiceField.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("target groups"),
+        queryset=TargetGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    full_time_per_station = forms.IntegerField(
+        label=_("full-time social workers committed at each covered station"),
+        min_value=0,
+        max_value=20,
+        initial=1,
+    )
+    scheme = forms.ChoiceField(label=_("instalments"), choices=SCHEME_CHOICES)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = (
+            Unit.objects.live()
+            .filter(division__code__startswith=project.division_id)
+            .exclude(kind=UnitKind.CENTER)
+            .order_by("division_id")
+        )
+
+    def service_data(self):
+        data = dict(self.cleaned_data)
+        per_station = data.pop("full_time_per_station")
+        data["commitments"] = [
+            (u, per_station) for u in data["units"] if u.kind == UnitKind.STATION and per_station
+        ]
+        data["instalments"] = [(s, a, None) for s, a in SCHEMES[data.pop("scheme")]]
+        return data
+
+
+class ReportForm(BootstrapMixin, forms.Form):
+    month = forms.DateField(label=_("month"), widget=DateInput())
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    problems = forms.CharField(
+        label=_("problems and next steps"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].initial = timezone.localdate().replace(day=1)
+
+
+class AssignForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=EvaluationKind.choices)
+    evaluator = forms.ModelChoiceField(label=_("evaluator"), queryset=None)
+    evaluator_body = forms.CharField(label=_("evaluating body"), max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluator"].queryset = User.objects.filter(
+            is_active=True, grants__role=Role.EVALUATOR
+        ).distinct()
+
+
+class PayForm(BootstrapMixin, forms.Form):
+    paid_on = forms.DateField(label=_("paid on"), widget=DateInput())
+    amount = forms.DecimalField(
+        label=_("amount (yuan; empty: all that is payable)"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate()
+
+
+class CloseForm(BootstrapMixin, forms.Form):
+    closed_on = forms.DateField(label=_("closed on"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = timezone.localdate()
+
+
+class RespondForm(BootstrapMixin, forms.Form):
+    response = forms.CharField(
+        label=_("the agency's response"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AgencyForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = [
+            "name",
+            "credit_code",
+            "registration_authority",
+            "registered_on",
+            "qualifications",
+            "address",
+            "contact_person",
+            "contact_phone",
+        ]
+        widgets = {
+            "registered_on": DateInput(),
+            "qualifications": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class IndicatorsForm(BootstrapMixin, forms.Form):
+    """One target and weight per indicator of the library; an empty target leaves it out."""
+
+    def __init__(self, *args, project, **kwargs):
+        from .models import IndicatorTemplate
+
+        super().__init__(*args, **kwargs)
+        current = {pi.template_id: pi for pi in project.indicators.all()}
+        self.templates = list(IndicatorTemplate.objects.all())
+        for template in self.templates:
+            chosen = current.get(template.pk)
+            self.fields[f"target_{template.pk}"] = forms.DecimalField(
+                label=f"{template.name}（{template.unit_label}）",
+                required=False,
+                min_value=0,
+                max_digits=10,
+                decimal_places=2,
+                initial=chosen.target if chosen else None,
+            )
+            self.fields[f"weight_{template.pk}"] = forms.DecimalField(
+                label=_("weight"),
+                required=False,
+                min_value=0,
+                max_digits=5,
+                decimal_places=2,
+                initial=chosen.weight if chosen else template.default_weight,
+            )
+
+    def service_data(self):
+        targets = {}
+        for template in self.templates:
+            target = self.cleaned_data.get(f"target_{template.pk}")
+            if target is not None:
+                weight = self.cleaned_data.get(f"weight_{template.pk}") or template.default_weight
+                targets[template] = (target, weight)
+        return {"targets": targets}
