@@ -179,15 +179,11 @@ def bench_board(users, runs, warmup, measure_pair) -> list:
     rows, bare = figure(), floor()
     by_project = {pk: (n, minutes) for pk, n, minutes, *_rest in bare["records"]}
     for row in rows:
-        values = {f.metric: f.value for f in row.figures if not f.group_id}
+        values = row.values
         n, minutes = by_project.get(row.project.pk, (0, 0))
         assert values["services"] == n and values["service_hours"] == round(minutes / 60, 1)
     clients = dict(bare["clients"])
-    assert all(
-        next(f.value for f in row.figures if f.metric == "clients_served" and not f.group_id)
-        == clients.get(row.project.pk, 0)
-        for row in rows
-    )
+    assert all(row.values["clients_served"] == clients.get(row.project.pk, 0) for row in rows)
     figures = sum(len(r.figures) for r in rows)
     print(
         f"Indicator board: {len(rows)} projects, {figures:,} figures over "

@@ -390,13 +390,15 @@ def machine() -> dict[str, str]:
     }
 
 
-def record(results, info, counts_line, runs_line, extra="") -> None:
+def record(results, info, counts_line, runs_line, extra="", group=None) -> None:
+    """Replace this vendor's section (a partial run, ``--only``, has a section of its own)."""
     today = datetime.date.today().isoformat()
-    start, end = f"<!-- bench:{info['vendor']} -->", f"<!-- /bench:{info['vendor']} -->"
+    tag = info["vendor"] + (f":{group}" if group else "")
+    start, end = f"<!-- bench:{tag} -->", f"<!-- /bench:{tag} -->"
     section = "\n".join(
         [
             start,
-            f"### {info['db']} — {today}",
+            f"### {info['db']}{f' — {group} only' if group else ''} — {today}",
             "",
             f"- Machine: {info['cpus']} CPUs ({info['cpu']}), {info['os']}, "
             f"Python {info['python']}, Django {info['django']}, commit {info['commit']}; "
@@ -454,7 +456,7 @@ def main(argv=None) -> int:
     if args.runs:
         coverage_runs = api_runs = args.runs
     results, extra = [], ""
-    if args.only != "casework":
+    if args.only in (None, "network"):
         results += bench_coverage(users, coverage_runs, coverage_warmup)
         results += bench_units_api(users, api_runs, api_warmup)
     if args.only != "network":
@@ -498,7 +500,7 @@ def main(argv=None) -> int:
     if os.getloadavg()[0] > (os.cpu_count() or 1):
         print("Warning: the machine was busy during the run (see the load average); expect noise.")
     if args.record:
-        record(results, info, counts_line, runs_line, extra)
+        record(results, info, counts_line, runs_line, extra, group=args.only)
     return 0
 
 

@@ -134,3 +134,33 @@ def test_agency_register_checks_the_credit_code(market, client):  # noqa: F811
     client.force_login(world.users.purchaser)
     assert client.get("/agencies/new/").status_code == 403
     assert client.get("/agencies/").status_code == 200
+
+
+def test_evidence_is_the_evaluators_and_downloads_within_scope(market, client, settings, tmp_path):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shegong.purchasing import services
+
+    settings.MEDIA_ROOT = tmp_path
+    world = market
+    project = contracted(world)
+    evaluation = services.evaluation_assign(
+        project=project,
+        actor=world.users.purchaser,
+        kind="mid",
+        evaluator=world.users.evaluator,
+        evaluator_body="第三方",
+    )
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    url = f"/evaluations/{evaluation.pk}/evidence/"
+    client.force_login(world.users.agency_a)
+    assert client.post(url, {"file": SimpleUploadedFile("a.png", png)}).status_code == 403
+    client.force_login(world.users.evaluator)
+    fake = client.post(url, {"file": SimpleUploadedFile("a.png", b"not a png")}, follow=True)
+    assert evaluation.evidence.count() == 0 and fake.status_code == 200
+    client.post(url, {"file": SimpleUploadedFile("site.png", png)})
+    evidence = evaluation.evidence.get()
+    download = client.get(f"{url}{evidence.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == png
+    client.force_login(world.users.station_b)
+    assert client.get(f"{url}{evidence.pk}/").status_code == 404

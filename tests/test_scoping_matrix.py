@@ -318,6 +318,8 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
         "status": "accepted",
         "step": "assess",
         "instalment_id": instalment.pk,
+        "evidence_id": 1,
+        "attachment_id": 1,
         "metric": "visits",
     }
 

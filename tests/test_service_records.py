@@ -123,3 +123,20 @@ def test_ledger_and_api_are_scoped(world, client):
         format="json",
     )
     assert wrong.status_code == 400 and "unit" in wrong.json()
+
+
+def test_attachments_download_only_within_scope(world, client):
+    elder = make(world, name="刘奶奶", village=VILLAGE_A1)
+    client.force_login(world.users.room_a1)
+    post_record(client, world, clients=[elder.pk])
+    record = ServiceRecord.objects.get()
+    client.post(
+        f"/service-records/{record.pk}/attachments/",
+        {"file": SimpleUploadedFile("visit.png", PNG), "kind": "photo"},
+    )
+    attachment = Attachment.objects.get()
+    url = f"/service-records/{record.pk}/attachments/{attachment.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    client.force_login(world.users.station_b)
+    assert client.get(url).status_code == 404

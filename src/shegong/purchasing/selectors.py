@@ -50,25 +50,27 @@ def paid_by_project(project_ids) -> dict[int, Decimal]:
 
 
 def workers_by_project(project_ids, day=None) -> dict[int, int]:
-    """Workers of the winning agency posted today at a covered unit (or below it)."""
+    """Workers of the winning agency posted on ``day`` at a covered unit (or below it).
+    Two queries whatever the number of projects: the board calls it for all of them."""
     day = day or timezone.localdate()
-    counts: dict[int, set] = defaultdict(set)
-    projects = Project.objects.filter(pk__in=project_ids).prefetch_related("units")
-    for project in projects:
-        if not project.agency_id:
-            continue
-        codes = [u.division_id for u in project.units.all()]
-        if not codes:
-            continue
-        area = Q()
-        for code in codes:
-            area |= Q(unit__division__code__startswith=code)
-        counts[project.pk] = set(
-            Assignment.objects.active_on(day)
-            .filter(area, worker__employer_agency_id=project.agency_id)
-            .values_list("worker_id", flat=True)
-        )
-    return {pk: len(workers) for pk, workers in counts.items()}
+    covered: dict[int, tuple[int, list[str]]] = {}
+    for pk, agency_id, code in Project.objects.filter(
+        pk__in=project_ids, agency__isnull=False
+    ).values_list("pk", "agency_id", "units__division_id"):
+        if code:
+            covered.setdefault(pk, (agency_id, []))[1].append(code)
+    agencies = {agency_id for agency_id, _codes in covered.values()}
+    postings = defaultdict(list)  # agency -> [(worker, unit division)]
+    for worker_id, agency_id, code in (
+        Assignment.objects.active_on(day)
+        .filter(worker__employer_agency_id__in=agencies)
+        .values_list("worker_id", "worker__employer_agency_id", "unit__division_id")
+    ):
+        postings[agency_id].append((worker_id, code))
+    return {
+        pk: len({w for w, unit_code in postings[agency_id] if unit_code.startswith(tuple(codes))})
+        for pk, (agency_id, codes) in covered.items()
+    }
 
 
 def staffing(project, day=None) -> list[dict]:

@@ -326,6 +326,25 @@ def evaluation_score(*, evaluation, actor, scores, comments="", submit=False) ->
 
 
 @transaction.atomic
+def evidence_add(*, evaluation, actor, upload):
+    """A file the evaluator relies on (photos of the site, signed sheets, PDFs): checked
+    like a service record's attachments and kept through Django's storage API."""
+    from shegong.records.services import check_upload
+
+    from .models import Evidence
+
+    if evaluation.evaluator_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only the assigned evaluator adds evidence."))
+    if evaluation.status == Evaluation.Status.SUBMITTED:
+        _refuse(_("This evaluation has been submitted; it can no longer change."), "status")
+    check_upload(upload)
+    evidence = Evidence(evaluation=evaluation, file=upload, size=upload.size, uploaded_by=actor)
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
 def evaluation_respond(*, evaluation, actor, response) -> Evaluation:
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if not is_agency_staff(actor, evaluation.project):

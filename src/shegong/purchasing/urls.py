@@ -22,6 +22,12 @@ urlpatterns = [
     path("projects/<int:pk>/<str:step>/", views.project_step, name="project-step"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation-detail"),
     path("evaluations/<int:pk>/respond/", views.evaluation_respond, name="evaluation-respond"),
+    path("evaluations/<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
+    path(
+        "evaluations/<int:pk>/evidence/<int:evidence_id>/",
+        views.evidence_download,
+        name="evidence-download",
+    ),
     path("agencies/", views.agency_list, name="agency-list"),
     path("agencies/new/", views.agency_edit, name="agency-create"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency-detail"),

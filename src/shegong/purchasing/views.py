@@ -358,6 +358,7 @@ def evaluation_detail(request, pk):
             "can_respond": services.is_agency_staff(request.user, evaluation.project)
             and evaluation.status == Evaluation.Status.SUBMITTED,
             "respond_form": RespondForm(),
+            "evidence": evaluation.evidence.all(),
         },
         status=400 if errors else 200,
     )
@@ -426,3 +427,32 @@ def agency_edit(request, pk=None):
         {"form": form, "agency": agency},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@scoped_page
+def evidence_add(request, pk):
+    evaluation = selectors.evaluation_get(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("purchasing:evaluation-detail", pk=pk)
+    try:
+        services.evidence_add(evaluation=evaluation, actor=request.user, upload=upload)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The evidence has been added."))
+    return redirect("purchasing:evaluation-detail", pk=pk)
+
+
+@scoped_page
+def evidence_download(request, pk, evidence_id):
+    from django.http import FileResponse
+
+    evaluation = selectors.evaluation_get(request.user, pk)
+    evidence = get_object_or_404(evaluation.evidence, pk=evidence_id)
+    name = evidence.file.name.rsplit("/", 1)[-1]
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)

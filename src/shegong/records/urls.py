@@ -8,4 +8,9 @@ urlpatterns = [
     path("service-records/new/", views.record_create, name="record-create"),
     path("service-records/<int:pk>/", views.record_detail, name="record-detail"),
     path("service-records/<int:pk>/attachments/", views.attachment_add, name="attachment-add"),
+    path(
+        "service-records/<int:pk>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
 ]

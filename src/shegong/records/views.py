@@ -130,3 +130,15 @@ def attachment_add(request, pk):
     if ok:
         return redirect("records:record-detail", pk=pk)
     return _detail(request, record, attachment_form=form, status=400)
+
+
+@scoped_page
+def attachment_download(request, pk, attachment_id):
+    """Files go out only through the record's scope (never a public media URL)."""
+    from django.http import FileResponse
+    from django.shortcuts import get_object_or_404
+
+    record = selectors.record_get(request.user, pk)
+    attachment = get_object_or_404(record.attachments, pk=attachment_id)
+    name = attachment.file.name.rsplit("/", 1)[-1]
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
