@@ -270,7 +270,8 @@ def test_district_creates_an_account_that_sees_only_its_town(live_server, live_w
     base = live_server.url
     page = open_page()
     log_in(page, base, "district")
-    page.locator("nav a.nav-link[href='/accounts/']").click()
+    page.get_by_role("button", name=zh_text("Administration"), exact=True).click()
+    page.locator("nav a.dropdown-item[href='/accounts/']").click()
     page.locator("a[href='/accounts/new/']").click()
     page.locator("#id_username").fill("zhanzhang")
     page.locator("#id_display_name").fill("双龙湖站长")
@@ -449,7 +450,9 @@ def test_casework_from_intake_to_the_supervisors_approval(live_server, live_worl
     desk.goto(f"{base}/cases/")
     desk.locator("#awaiting a", has_text="王爷爷").click()
     desk.get_by_role("button", name=zh_text("Approve and close")).click()
-    expect(desk.locator("#stage")).to_have_text(zh_text("closed"))
+    with translation.override("zh-hans"):
+        closed = translation.pgettext("case stage", "closed")
+    expect(desk.locator("#stage")).to_have_text(closed)
     desk.screenshot(path=SHOTS / "case-closed.png", full_page=True)
     assert Case.objects.get().closed_by.username == "station_a"
 
@@ -478,7 +481,8 @@ def test_run_a_group_session(live_server, live_world, open_page):
     base = live_server.url
     page = open_page()
     log_in(page, base, "station_a")
-    page.locator("nav a.nav-link[href='/activities/']").click()
+    page.get_by_role("button", name=zh_text("Services"), exact=True).click()
+    page.locator("nav a.dropdown-item[href='/activities/']").click()
     page.get_by_role("link", name="留守儿童成长小组").click()
     form = page.locator("#add-session")
     form.locator("input[name=duration_minutes]").fill("90")

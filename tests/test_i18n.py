@@ -19,6 +19,9 @@ def po_entries():
         strs = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
         values = ["".join(re.findall(r'"(.*)"', s)) for s in strs]
         plural = "msgid_plural" in block
+        context = re.search(r'^msgctxt "(.*)"', block, re.M)
+        if context:  # gettext keys a contexted message as "context\x04msgid"
+            msgid = f"{context.group(1)}\x04{msgid}"
         yield msgid, any(values), fuzzy, None if plural else values[0]
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shegong.clients.models import RiskTier
@@ -16,7 +17,7 @@ class Stage(models.TextChoices):
     INTERVENTION = "intervention", _("intervention")
     EVALUATION = "evaluation", _("evaluated")
     CLOSING = "closing", _("closure awaiting approval")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("case stage", "closed")
 
 
 OPEN_STAGES = (Stage.INTAKE, Stage.PLANNING, Stage.INTERVENTION, Stage.EVALUATION)

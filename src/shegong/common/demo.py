@@ -795,7 +795,8 @@ def _seed_projects(rng, district, agencies, password) -> dict:
         )
         if stage == "procuring":
             continue
-        agency = agencies[index % len(agencies)] if index % 3 else agencies[0]
+        # Usually the agency already running the station wins its project.
+        agency = covered[0].agency or agencies[index % len(agencies)]
         project = services.procurement_award(
             project=project,
             actor=admin,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shegong.common.models import ScopedQuerySet
@@ -72,7 +73,7 @@ class Stage(models.TextChoices):
     BUDGETED = "budgeted", _("budget approved")
     PROCURING = "procuring", _("in procurement")
     CONTRACTED = "contracted", _("under contract")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("project stage", "closed")
 
 
 class Grade(models.TextChoices):
