@@ -142,8 +142,15 @@ def test_a_background_check_names_bad_rows_and_writes_nothing(world, client, sma
     assert sheet[2][0] == 9
 
 
-def test_the_database_queue_and_its_worker(world, client, small_inline_limit, settings):
+def test_the_database_queue_and_its_worker(
+    world, client, small_inline_limit, settings, monkeypatch
+):
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker closes stale connections between tasks; inside the test's transaction
+    # that would close the test's own connection (PostgreSQL), so keep it open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     from shegong.common.models import ImportJob
 

@@ -17,3 +17,12 @@ def home(request):
     if can_view_coverage(request.user):
         context["coverage"] = coverage_report(request.user, timezone.localdate())
     return render(request, "home.html", context)
+
+
+def file_download(field_file):
+    """A stored file as a download, for views that have already checked the user may see
+    the record it belongs to (files are never served as public media)."""
+    from django.http import FileResponse
+
+    name = field_file.name.rsplit("/", 1)[-1]
+    return FileResponse(field_file.open("rb"), as_attachment=True, filename=name)

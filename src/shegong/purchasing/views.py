@@ -450,9 +450,7 @@ def evidence_add(request, pk):
 
 @scoped_page
 def evidence_download(request, pk, evidence_id):
-    from django.http import FileResponse
+    from shegong.common.views import file_download
 
     evaluation = selectors.evaluation_get(request.user, pk)
-    evidence = get_object_or_404(evaluation.evidence, pk=evidence_id)
-    name = evidence.file.name.rsplit("/", 1)[-1]
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
+    return file_download(get_object_or_404(evaluation.evidence, pk=evidence_id).file)

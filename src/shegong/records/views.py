@@ -135,10 +135,9 @@ def attachment_add(request, pk):
 @scoped_page
 def attachment_download(request, pk, attachment_id):
     """Files go out only through the record's scope (never a public media URL)."""
-    from django.http import FileResponse
     from django.shortcuts import get_object_or_404
 
+    from shegong.common.views import file_download
+
     record = selectors.record_get(request.user, pk)
-    attachment = get_object_or_404(record.attachments, pk=attachment_id)
-    name = attachment.file.name.rsplit("/", 1)[-1]
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+    return file_download(get_object_or_404(record.attachments, pk=attachment_id).file)
