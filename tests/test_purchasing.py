@@ -331,6 +331,17 @@ def test_ledger_and_staffing(market):
         Decimal("0"),
         Decimal("168000.00"),
     )
+    # 40 % paid against no delivery: the ledger page flags it.
+    from shegong.purchasing.models import IndicatorTemplate, ProjectIndicator
+
+    template = IndicatorTemplate.objects.get(metric="visits")
+    ProjectIndicator.objects.create(project=project, template=template, target=10, weight=1)
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users.purchaser)
+    [flagged] = browser.get("/projects/ledger/").context["rows"]
+    assert flagged["ahead"] is True
     [by_source] = selectors.ledger(world.users.district, group_by="funding_source")
     assert by_source["projects"] == 1
     [line] = selectors.staffing(project)

@@ -267,6 +267,13 @@ def ledger(request):
     totals = {
         k: sum((r[k] for r in rows), Decimal("0")) for k in ("contract", "paid", "due", "remaining")
     }
+    if by == "project":  # flag the contracts whose spending runs ahead of delivery
+        live = selectors.projects_for(request.user).filter(
+            pk__in=[r["key"] for r in rows], stage=Stage.CONTRACTED
+        )
+        ahead = {row.project.pk for row in indicators.board(live) if row.ahead_of_delivery}
+        for r in rows:
+            r["ahead"] = r["key"] in ahead
     return render(request, "purchasing/ledger.html", {"rows": rows, "by": by, "totals": totals})
 
 
