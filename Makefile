@@ -42,7 +42,8 @@ run: demo messages
 	@echo "  shegong is starting at http://$(HOST):$(PORT)/"
 	@echo "  Log in as 'admin' (district administrator) with the password in var/demo-password.txt:"
 	@echo "      $$(cat var/demo-password.txt 2>/dev/null || echo '(SHEGONG_ADMIN_PASSWORD)')"
-	@echo "  Other demo accounts (same password): station, room, sysadmin, secadmin, auditor."
+	@echo "  Other demo accounts (same password): station, room, sysadmin, secadmin, auditor,"
+	@echo "  buyer (purchasing department), agency (agency staff), evaluator (third-party evaluator)."
 	@echo ""
 	@# The worker runs background jobs (large imports); it stops with the server.
 	@trap 'kill 0' EXIT; $(MANAGE) db_worker --interval 2 & $(MANAGE) runserver $(HOST):$(PORT)
