@@ -331,7 +331,7 @@ def test_ledger_and_staffing(market):
         Decimal("0"),
         Decimal("168000.00"),
     )
-    # 40 % paid against no delivery: the ledger page flags it.
+    # Paying beyond the advance with nothing delivered: the ledger page flags it.
     from shegong.purchasing.models import IndicatorTemplate, ProjectIndicator
 
     template = IndicatorTemplate.objects.get(metric="visits")
@@ -340,8 +340,14 @@ def test_ledger_and_staffing(market):
 
     browser = Client()
     browser.force_login(world.users.purchaser)
+    [advance_only] = browser.get("/projects/ledger/").context["rows"]
+    assert advance_only["ahead"] is False  # the 40 % advance is owed on signing
+    evaluate(world, project, "mid")
+    services.instalment_pay(
+        instalment=project.instalments.get(number=2), actor=world.users.purchaser, paid_on=TODAY
+    )
     [flagged] = browser.get("/projects/ledger/").context["rows"]
-    assert flagged["ahead"] is True
+    assert flagged["ahead"] is True  # 30 % more paid, nothing delivered
     [by_source] = selectors.ledger(world.users.district, group_by="funding_source")
     assert by_source["projects"] == 1
     [line] = selectors.staffing(project)

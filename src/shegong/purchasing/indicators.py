@@ -138,6 +138,7 @@ class Row:
     elapsed: float = 0.0
     workers: int = 0
     paid: Decimal = Decimal("0")
+    advance: Decimal = Decimal("0")  # the part paid on signing, by contract
     values: dict = field(default_factory=dict)  # every metric, with or without a target
 
     @property
@@ -153,8 +154,13 @@ class Row:
 
     @property
     def ahead_of_delivery(self) -> bool:
-        """Spending runs ahead of delivery by more than ten points."""
-        return bool(self.figures) and self.paid_share > self.delivery + 0.10
+        """Payments beyond the contractual advance run ahead of delivery by more than ten
+        points of the contract (the advance is owed on signing, whatever is delivered)."""
+        amount = self.project.contract_amount or 0
+        if not (self.figures and amount):
+            return False
+        earned = float((self.paid - self.advance) / amount)
+        return earned > self.delivery + 0.10
 
     @property
     def behind_schedule(self) -> bool:
@@ -202,7 +208,8 @@ def board(projects, today=None) -> list[Row]:
             project,
             elapsed=contract_elapsed(project, today),
             workers=workers.get(project.pk, 0),
-            paid=paid.get(project.pk, Decimal("0")),
+            paid=paid.get(project.pk, (Decimal("0"), Decimal("0")))[0],
+            advance=paid.get(project.pk, (Decimal("0"), Decimal("0")))[1],
             values=values,
         )
         for pi in indicators[project.pk]:

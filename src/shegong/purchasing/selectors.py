@@ -39,14 +39,17 @@ def evaluation_get(user, pk) -> Evaluation:
     return get_object_or_404(evaluations_for(user), pk=pk)
 
 
-def paid_by_project(project_ids) -> dict[int, Decimal]:
+def paid_by_project(project_ids) -> dict[int, tuple[Decimal, Decimal]]:
+    """(paid in all, paid as the advance on signing) per project."""
     rows = (
         Instalment.objects.filter(project_id__in=project_ids, paid_on__isnull=False)
         .values("project_id")
-        .annotate(paid=Sum("paid_amount"))
+        .annotate(paid=Sum("paid_amount"), advance=Sum("paid_amount", filter=Q(after="")))
         .order_by()
     )
-    return {r["project_id"]: r["paid"] or Decimal("0") for r in rows}
+    return {
+        r["project_id"]: (r["paid"] or Decimal("0"), r["advance"] or Decimal("0")) for r in rows
+    }
 
 
 def workers_by_project(project_ids, day=None) -> dict[int, int]:
