@@ -174,3 +174,30 @@ def test_due_list_api_is_scoped_and_orders_the_most_overdue_first(world):
     api.force_authenticate(world.users.district)
     names = [r["name"] for r in api.get("/api/v1/visits/due/").json()["results"]]
     assert names == ["回兴居民", "逾期老人", "将到期"]
+
+
+def test_due_list_per_worker(world, client):
+    import datetime
+
+    from rest_framework.test import APIClient
+
+    from shegong.clients.models import Client
+
+    from .conftest import VILLAGE_A1, VILLAGE_A2
+    from .test_clients import make
+
+    today = datetime.date.today()
+    a1 = make(world, name="五星路老人", village=VILLAGE_A1)
+    a2 = make(world, name="龙昌街老人", village=VILLAGE_A2)
+    Client.objects.filter(pk__in=[a1.pk, a2.pk]).update(next_visit_due=today)
+    api = APIClient()
+    api.force_authenticate(world.users.station_a)
+    names = lambda r: [c["name"] for c in r.json()["results"]]  # noqa: E731
+    # 李网格 is posted at room A1; 张社工 at the station, so the whole town.
+    assert names(api.get("/api/v1/visits/due/", {"worker": world.cw_a1.pk})) == ["五星路老人"]
+    assert len(names(api.get("/api/v1/visits/due/", {"worker": world.sw_a.pk}))) == 2
+    assert api.get("/api/v1/visits/due/", {"worker": world.cw_b1.pk}).status_code == 404
+    client.force_login(world.users.station_a)
+    page = client.get("/visits/due/", {"worker": world.cw_a2.pk})
+    assert [c.name for c in page.context["page"]] == ["龙昌街老人"]
+    assert world.cw_a1 in page.context["workers"] and world.cw_b1 not in page.context["workers"]

@@ -120,14 +120,15 @@ def _make_form(name, project, data=None):
 
 
 def _detail(request, project, bound=None, status=200):
+    """The project page; ``bound`` is (step, form) when a posted step failed."""
     user = request.user
     manage = services.may_manage(user, project)
     agency = services.is_agency_staff(user, project)
     forms = {}
     for name in STEP_FORMS.get(project.stage, {}):
         if manage or (agency and name in AGENCY_STEPS):
-            forms[name] = bound if bound is not None and bound[0] == name else None
-            forms[name] = forms[name][1] if forms[name] else _make_form(name, project)
+            posted = bound is not None and bound[0] == name
+            forms[name] = bound[1] if posted else _make_form(name, project)
     instalments = []
     for instalment in project.instalments.all():
         payable, why = services.instalment_payable(instalment)

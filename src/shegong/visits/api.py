@@ -1,3 +1,4 @@
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -40,6 +41,7 @@ class DueQuerySerializer(serializers.Serializer):
     within_days = serializers.IntegerField(min_value=0, max_value=90, default=7)
     overdue = serializers.BooleanField(default=False)
     town = serializers.RegexField(r"^\d{9}$", required=False, allow_blank=True, default="")
+    worker = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class DueClientSerializer(serializers.ModelSerializer):
@@ -86,8 +88,17 @@ class VisitViewSet(
         params.is_valid(raise_exception=True)
         today = timezone.localdate()
         within = -1 if params.validated_data["overdue"] else params.validated_data["within_days"]
+        worker = None
+        if params.validated_data["worker"] is not None:
+            worker = get_object_or_404(
+                selectors.workers_with_postings(request.user), pk=params.validated_data["worker"]
+            )
         clients = selectors.due_clients(
-            request.user, within_days=within, town=params.validated_data["town"], today=today
+            request.user,
+            within_days=within,
+            town=params.validated_data["town"],
+            worker=worker,
+            today=today,
         )
         page = self.paginate_queryset(clients)
         data = DueClientSerializer(page, many=True, context={"today": today}).data

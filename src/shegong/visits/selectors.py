@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from shegong.clients.selectors import clients_for
@@ -7,14 +8,41 @@ from shegong.clients.selectors import clients_for
 from .models import Visit
 
 
-def due_clients(user, *, within_days: int = 7, town: str = "", today=None):
-    """Clients in scope whose next visit is due within ``within_days`` (or overdue)."""
+def due_clients(user, *, within_days: int = 7, town: str = "", worker=None, today=None):
+    """Clients in scope whose next visit is due within ``within_days`` (or overdue); for a
+    ``worker``, those living where the worker is posted today (a room's villages, or a
+    station's whole town)."""
     today = today or timezone.localdate()
     qs = clients_for(user).filter(next_visit_due__lte=today + datetime.timedelta(days=within_days))
     if town:
         qs = qs.filter(division__code__startswith=town)
+    if worker is not None:
+        codes = worker.assignments.active_on(today).values_list("unit__division_id", flat=True)
+        area = Q(pk__in=[])
+        for code in codes:
+            area |= Q(division__code__startswith=code)
+        qs = qs.filter(area)
     return qs.order_by("next_visit_due", "division_id", "id")
 
 
 def visits_for(user):
     return Visit.objects.visible_to(user).select_related("client", "client__division", "visitor")
+
+
+def workers_with_postings(user):
+    """Workers in scope posted somewhere today: the choices of the per-worker due list."""
+    from shegong.people.models import Worker
+
+    today = timezone.localdate()
+    return (
+        Worker.objects.visible_to(user)
+        .filter(is_active=True, assignments__in=_active(today))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _active(day):
+    from shegong.people.models import Assignment
+
+    return Assignment.objects.active_on(day)

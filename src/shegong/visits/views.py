@@ -17,7 +17,10 @@ from .forms import VisitForm
 @scoped_page
 def due_list(request):
     town = request.GET.get("town", "")
-    clients = selectors.due_clients(request.user, town=town)
+    workers = selectors.workers_with_postings(request.user)
+    worker_id = request.GET.get("worker", "")
+    worker = workers.filter(pk=int(worker_id)).first() if worker_id.isdigit() else None
+    clients = selectors.due_clients(request.user, town=town, worker=worker)
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -27,6 +30,8 @@ def due_list(request):
             "today": timezone.localdate(),
             "towns": towns_for(request.user),
             "town": town,
+            "workers": workers,
+            "worker": worker,
         },
     )
 
