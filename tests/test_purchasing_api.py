@@ -115,6 +115,13 @@ def test_credit_code_is_checked_by_the_agency_api(market):  # noqa: F811
         "/api/v1/agencies/", {"name": "某机构", "credit_code": VALID_CODES[0].lower()}
     )
     assert ok.status_code == 201 and ok.json()["credit_code"] == VALID_CODES[0]
+    pk = ok.json()["id"]
+    patched = district.patch(f"/api/v1/agencies/{pk}/", {"contact_person": "王主任"})
+    assert patched.status_code == 200 and patched.json()["credit_code"] == VALID_CODES[0]
+    broken = district.patch(f"/api/v1/agencies/{pk}/", {"credit_code": "91350100M000100Y44"})
+    assert broken.status_code == 400 and "credit_code" in broken.json()
+    twice = district.post("/api/v1/agencies/", {"name": "又一机构", "credit_code": VALID_CODES[0]})
+    assert twice.status_code == 400
     assert (
         api_for(world.users.purchaser).post("/api/v1/agencies/", {"name": "另一机构"}).status_code
         == 403

@@ -81,11 +81,18 @@ class AgencySerializer(serializers.ModelSerializer):
             "contact_phone",
         ]
 
-    def validate(self, attrs):
-        instance = Agency(**{**(self.instance.__dict__ if self.instance else {}), **attrs})
-        instance.clean()  # the GB 32100 check, as a 400 on credit_code
-        attrs["credit_code"] = instance.credit_code
-        return attrs
+    def validate_credit_code(self, value):
+        """The GB 32100 check (the model's rule), as a 400 on ``credit_code``."""
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from shegong.common.creditcode import validate_credit_code
+
+        if not value:
+            return ""
+        try:
+            return validate_credit_code(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class AgencyRecordSerializer(serializers.Serializer):
