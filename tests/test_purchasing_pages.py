@@ -100,6 +100,8 @@ def test_scoring_sheet_for_the_evaluator_only(market, client):  # noqa: F811
         evaluator_body="第三方",
     )
     url = f"/evaluations/{evaluation.pk}/"
+    client.force_login(world.users.evaluator)
+    assert list(client.get("/projects/").context["to_score"]) == [evaluation]
     client.force_login(world.users.purchaser)
     assert client.get(url).context["editable"] is False
     assert client.post(url, {}).status_code == 403

@@ -77,6 +77,10 @@ def project_list(request):
             "stages": Stage.choices,
             "stage": stage,
             "can_manage": can_manage_projects(request.user),
+            # An evaluator's work list: the sheets waiting for its scores.
+            "to_score": selectors.evaluations_for(request.user).filter(
+                evaluator=request.user, status=Evaluation.Status.ASSIGNED
+            ),
         },
     )
 
