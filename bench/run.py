@@ -482,10 +482,20 @@ def main(argv=None) -> int:
     if args.only != "network":
         counts |= casework.casework_counts()
     counts_line = ", ".join(f"{n:,} {what}" for what, n in counts.items())
-    runs_line = (
-        f"coverage {coverage_runs} (+{coverage_warmup} warm-up), "
-        f"API {api_runs} (+{api_warmup} warm-up); figure and floor alternate"
-    )
+    runs = []
+    if args.only in (None, "network"):
+        runs.append(
+            f"coverage {coverage_runs} (+{coverage_warmup} warm-up), API {api_runs} "
+            f"(+{api_warmup} warm-up)"
+        )
+    if args.only in (None, "casework"):
+        runs.append(
+            f"search and overdue {api_runs} (+{api_warmup} warm-up), roster import "
+            f"{import_runs} each in a fresh process"
+        )
+    if args.only in (None, "purchasing"):
+        runs.append(f"indicator board {board_runs} (+1 warm-up)")
+    runs_line = "; ".join(runs) + "; figure and floor alternate"
     print()
     print(
         f"{info['db']} · {info['cpus']} CPUs · {info['load']} · Python {info['python']} · "
