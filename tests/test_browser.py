@@ -559,8 +559,8 @@ def test_an_evaluator_scores_an_evaluation(live_server, live_world, open_page):
     page = open_page()
     log_in(page, base, "evaluator")
     page.locator("nav a.nav-link[href='/projects/']").click()
-    page.get_by_role("link", name="双龙湖社工站项目").click()
-    page.locator("#evaluations a").first.click()
+    # The evaluator's work list leads straight to the sheet.
+    page.locator("#to-score a", has_text="双龙湖社工站项目").click()
     expect(page).to_have_url(f"{base}/evaluations/{evaluation.pk}/")
     for criterion in Criterion.objects.all():
         points = criterion.weight - (1 if criterion.weight > 8 else 0)
