@@ -359,3 +359,40 @@ def test_pages_open_a_case_record_a_service_and_approve(world, elder, client):
     client.force_login(world.users.station_b)
     assert client.get(f"/cases/{case.pk}/").status_code == 404
     assert client.post(f"/cases/{case.pk}/assess/").status_code == 404
+
+
+def test_an_accepted_referral_moves_the_case_and_the_station_assigns_its_worker(world, elder):
+    from shegong.referrals import services as referrals
+
+    case = open_case(world, elder)
+    outside = referrals.referral_create(
+        actor=world.users.room_a1,
+        client=elder,
+        from_unit=world.room_a1,
+        external_kind="hospital",
+        external_name="区人民医院",
+        reason="需要就医评估",
+        consent_checked=True,
+    )
+    referrals.referral_transition(referral=outside, to_status="accepted", actor=world.users.room_a1)
+    assert Case.objects.get().unit == world.room_a1  # an outside body takes no case
+    up = referrals.referral_create(
+        actor=world.users.room_a1,
+        client=elder,
+        from_unit=world.room_a1,
+        to_unit=world.station_a,
+        reason="需要专业社工介入",
+        consent_checked=True,
+    )
+    referrals.referral_transition(referral=up, to_status="accepted", actor=world.users.station_a)
+    case.refresh_from_db()
+    assert case.unit == world.station_a and case.referral == up
+    assert case.events.last().kind == CaseEvent.Kind.TRANSFERRED
+    with pytest.raises(PermissionDenied):  # the room no longer holds it
+        services.case_reassign(case=case, actor=world.users.room_a1, case_worker=world.cw_a1)
+    with pytest.raises(ValidationError) as exc:
+        services.case_reassign(case=case, actor=world.users.station_a, case_worker=world.cw_b1)
+    assert "case_worker" in exc.value.message_dict
+    case = services.case_reassign(case=case, actor=world.users.station_a, case_worker=world.sw_a)
+    assert case.case_worker == world.sw_a
+    assert case.events.last().kind == CaseEvent.Kind.REASSIGNED

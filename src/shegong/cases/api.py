@@ -106,6 +106,10 @@ class ClosureSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ReassignSerializer(serializers.Serializer):
+    case_worker = serializers.PrimaryKeyRelatedField(queryset=Worker.objects.filter(is_active=True))
+
+
 class DecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
@@ -181,4 +185,14 @@ class CaseViewSet(
             request,
             DecisionSerializer,
             lambda case, d: services.case_decide_closure(case=case, actor=request.user, **d),
+        )
+
+    @extend_schema(request=ReassignSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """Give the case to a worker posted at the unit holding it (after a transfer)."""
+        return self._step(
+            request,
+            ReassignSerializer,
+            lambda case, d: services.case_reassign(case=case, actor=request.user, **d),
         )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.common.forms import BootstrapMixin, DateInput
 from shegong.network.models import Unit, UnitKind
-from shegong.people.models import Worker
+from shegong.people.models import Assignment, Worker
 from shegong.records.models import ServiceField, ServiceItem
 
 from .models import Case, ClosureReason, Source
@@ -131,3 +131,21 @@ class CaseFilter(BootstrapMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [("", _("all open cases")), *Stage.choices]
+
+
+class ReassignForm(BootstrapMixin, forms.Form):
+    case_worker = forms.ModelChoiceField(label=_("case worker"), queryset=None)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_worker"].queryset = (
+            Worker.objects.filter(
+                is_active=True,
+                assignments__in=Assignment.objects.active_on(timezone.localdate()).filter(
+                    unit__division__code__startswith=case.unit.division_id
+                ),
+            )
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["case_worker"].initial = case.case_worker_id

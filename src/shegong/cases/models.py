@@ -184,6 +184,8 @@ class CaseEvent(models.Model):
         CLOSURE_REQUESTED = "closure_requested", _("closure requested")
         CLOSURE_REJECTED = "closure_rejected", _("closure sent back")
         CLOSED = "closed", _("closure approved")
+        TRANSFERRED = "transferred", _("moved to another unit by referral")
+        REASSIGNED = "reassigned", _("case worker changed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)

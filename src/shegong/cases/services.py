@@ -23,6 +23,7 @@ STEPS = {
     "request_closure": (set(OPEN_STAGES), Stage.CLOSING),
     "approve_closure": ({Stage.CLOSING}, Stage.CLOSED),
     "reject_closure": ({Stage.CLOSING}, None),
+    "reassign": ({*OPEN_STAGES, Stage.CLOSING}, None),
 }
 
 
@@ -259,4 +260,42 @@ def case_decide_closure(*, case, actor, approve: bool, note="") -> Case:
         kind = CaseEvent.Kind.CLOSURE_REJECTED
     save_with_history(case, actor=actor)
     _event(case, kind, actor, note)
+    return case
+
+
+@transaction.atomic
+def case_transfer(*, referral, actor):
+    """A referral accepted by another unit takes the client's open case with it (up to the
+    station or centre, or down to a room). The case keeps its worker until the receiving
+    unit assigns one of its own (``case_reassign``)."""
+    case = (
+        Case.objects.select_for_update()
+        .open()
+        .filter(client_id=referral.client_id, unit_id=referral.from_unit_id)
+        .first()
+    )
+    if case is None:
+        return None
+    case.unit, case.referral = referral.to_unit, referral
+    save_with_history(case, actor=actor)
+    _event(case, CaseEvent.Kind.TRANSFERRED, actor, str(referral.to_unit))
+    return case
+
+
+@transaction.atomic
+def case_reassign(*, case, actor, case_worker) -> Case:
+    case = _locked(case)
+    _check_step(case, "reassign")
+    if actor is not None and not in_scope(actor, case.unit.division_id):
+        raise PermissionDenied(_("Only the unit that holds the case assigns its worker."))
+    posted = Assignment.objects.active_on(timezone.localdate()).filter(
+        worker=case_worker, unit__division__code__startswith=case.unit.division_id
+    )
+    if not posted.exists():
+        raise ValidationError(
+            {"case_worker": [_("The case worker is not posted to this unit or its station.")]}
+        )
+    case.case_worker = case_worker
+    save_with_history(case, actor=actor)
+    _event(case, CaseEvent.Kind.REASSIGNED, actor, case_worker.name)
     return case

@@ -21,6 +21,7 @@ from .forms import (
     DecisionForm,
     EvaluateForm,
     PlanForm,
+    ReassignForm,
 )
 from .models import Stage
 
@@ -110,6 +111,7 @@ def _forms(case, data=None, step=None):
         "evaluate": lambda d: EvaluateForm(d, case=case),
         "request_closure": lambda d: ClosureForm(d),
         "approve_closure": lambda d: DecisionForm(d),
+        "reassign": lambda d: ReassignForm(d, case=case),
     }
     return {
         name: make(data if name == step else None)
@@ -161,6 +163,7 @@ STEP_ACTIONS = {
     "reject_closure": lambda case, actor, data: services.case_decide_closure(
         case=case, actor=actor, approve=False, **data
     ),
+    "reassign": lambda case, actor, data: services.case_reassign(case=case, actor=actor, **data),
 }
 
 

@@ -129,4 +129,11 @@ def referral_transition(*, referral: Referral, to_status: str, actor, note: str 
     referral.decision_note = note.strip()[:200]
     if to_status in {Status.ACCEPTED, Status.DECLINED}:
         referral.decided_by, referral.decided_at = actor, timezone.now()
-    return save_with_history(referral, actor=actor)
+    save_with_history(referral, actor=actor)
+    if to_status == Status.ACCEPTED and referral.to_unit_id:
+        # Ownership moves with the acceptance: the client's open case goes to the unit
+        # that accepted it.
+        from shegong.cases.services import case_transfer
+
+        case_transfer(referral=referral, actor=actor)
+    return referral
