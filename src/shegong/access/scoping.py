@@ -37,6 +37,16 @@ def _grants(user):
     return cache
 
 
+def grants_of(user) -> list:
+    """The user's role grants (with unit, agency and purchaser), read once per request."""
+    return _grants(user)
+
+
+def unit_ids(user) -> set[int]:
+    """The units the user holds a grant on: their own units, for inboxes and approvals."""
+    return {g.unit_id for g in _grants(user) if g.unit_id}
+
+
 def user_roles(user) -> set[str]:
     return {g.role for g in _grants(user)}
 
@@ -123,6 +133,12 @@ def can_manage_projects(user) -> bool:
     return has_role(user, Role.DISTRICT_ADMIN, Role.PURCHASER)
 
 
+def can_write_projects(user) -> bool:
+    """Who may write to projects at all: the managers, and agency staff for their monthly
+    reports and responses; each service decides which step whom."""
+    return can_manage_projects(user) or has_role(user, Role.AGENCY_STAFF)
+
+
 def in_scope(user, division_code: str, purpose: str = DATA) -> bool:
     return any(division_code.startswith(p) for p in scope_prefixes(user, purpose))
 
@@ -136,7 +152,7 @@ def can_manage_accounts(user) -> bool:
 
 
 def can_edit_network(user) -> bool:
-    """Units are registered and moved through their lifecycle by the district."""
+    """The district registers units (and their lifecycle), agencies and purchasers."""
     return has_role(user, Role.DISTRICT_ADMIN)
 
 

@@ -702,6 +702,7 @@ def _seed_projects(rng, district, agencies, password) -> dict:
     payments, and the purchaser, agency and evaluator demo accounts."""
     from decimal import Decimal
 
+    from shegong.access.scoping import scope_q
     from shegong.purchasing import services
     from shegong.purchasing.models import (
         Criterion,
@@ -824,7 +825,7 @@ def _seed_projects(rng, district, agencies, password) -> dict:
                 weight=template.default_weight,
             )
         # The services given in the covered area during the period count for it.
-        area = _area_q(covered)
+        area = scope_q([u.division_id for u in covered], "unit__division__code")
         ServiceRecord.objects.filter(
             area, served_on__gte=start, served_on__lte=project.end_on, project__isnull=True
         ).update(project=project)
@@ -855,12 +856,3 @@ def _seed_projects(rng, district, agencies, password) -> dict:
         "agency": f"{Role.AGENCY_STAFF.label} · {agencies[0].name}",
         "evaluator": f"{Role.EVALUATOR.label}",
     }
-
-
-def _area_q(units):
-    from django.db.models import Q
-
-    q = Q(pk__in=[])
-    for unit in units:
-        q |= Q(unit__division__code__startswith=unit.division_id)
-    return q

@@ -5,7 +5,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from shegong.access.models import User
-from shegong.access.scoping import can_manage_projects, has_role
+from shegong.access.scoping import can_edit_network, can_write_projects
 from shegong.clients.models import TargetGroup
 from shegong.common.permissions import write_permission
 from shegong.divisions.models import Division
@@ -22,18 +22,6 @@ from .models import (
     Project,
     Purchaser,
 )
-
-
-def _may_edit_registry(user) -> bool:
-    from shegong.access.models import Role
-
-    return has_role(user, Role.DISTRICT_ADMIN)
-
-
-def _acts_on_projects(user) -> bool:
-    from shegong.access.models import Role
-
-    return can_manage_projects(user) or has_role(user, Role.AGENCY_STAFF)
 
 
 class PurchaserSerializer(serializers.ModelSerializer):
@@ -60,7 +48,7 @@ class PurchaserViewSet(
     """Purchasing bodies (R4.2): who buys the services."""
 
     serializer_class = PurchaserSerializer
-    permission_classes = [write_permission(_may_edit_registry)]
+    permission_classes = [write_permission(can_edit_network)]
 
     def get_queryset(self):
         return selectors.purchasers_for(self.request.user)
@@ -111,7 +99,7 @@ class AgencyViewSet(
     """Service agencies (a public register); their record across projects."""
 
     serializer_class = AgencySerializer
-    permission_classes = [write_permission(_may_edit_registry)]
+    permission_classes = [write_permission(can_edit_network)]
     queryset = Agency.objects.all()
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -317,7 +305,7 @@ class ProjectViewSet(
 
     serializer_class = ProjectSerializer
     # The agency writes its monthly reports; each service checks who may take its step.
-    permission_classes = [write_permission(_acts_on_projects)]
+    permission_classes = [write_permission(can_write_projects)]
     filterset_fields = ["stage", "purchaser", "agency", "funding_source"]
 
     def get_queryset(self):

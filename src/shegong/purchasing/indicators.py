@@ -16,7 +16,9 @@ from shegong.records.models import Method, ServiceRecord
 from shegong.referrals.models import Referral
 from shegong.referrals.models import Status as ReferralStatus
 
-from .models import Metric, Project
+from .models import Metric, Project, ProjectIndicator
+from .selectors import paid_by_project, workers_by_project
+from .services import contract_elapsed
 
 RECORD_METHOD = {
     Metric.VISITS: Method.VISIT,
@@ -176,14 +178,9 @@ class Row:
 
 def board(projects, today=None) -> list[Row]:
     """Every indicator of every project, in a dozen queries."""
-    from .selectors import paid_by_project, workers_by_project
-    from .services import contract_elapsed
-
     projects = list(projects)
     ids = [p.pk for p in projects]
     indicators = defaultdict(list)
-    from .models import ProjectIndicator
-
     for pi in ProjectIndicator.objects.filter(project_id__in=ids).select_related("template"):
         indicators[pi.project_id].append(pi)
     records = _record_figures(ids)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.access.models import Role
-from shegong.access.scoping import has_role, in_scope
+from shegong.access.scoping import grants_of, has_role, in_scope
 from shegong.common.services import save_with_history
 
 from .models import (
@@ -58,7 +58,7 @@ def may_manage(actor, project: Project) -> bool:
         return True
     return any(
         g.role == Role.PURCHASER and g.purchaser_id == project.purchaser_id
-        for g in actor.grants.all()
+        for g in grants_of(actor)
     )
 
 
@@ -69,7 +69,7 @@ def _ensure_manager(actor, project):
 
 def is_agency_staff(actor, project) -> bool:
     return project.agency_id is not None and any(
-        g.role == Role.AGENCY_STAFF and g.agency_id == project.agency_id for g in actor.grants.all()
+        g.role == Role.AGENCY_STAFF and g.agency_id == project.agency_id for g in grants_of(actor)
     )
 
 
@@ -362,9 +362,15 @@ def instalment_payable(instalment: Instalment) -> tuple[Decimal | None, str]:
     amount = instalment.amount.quantize(CENT, ROUND_HALF_UP)
     if not instalment.after:
         return amount, ""
-    evaluation = instalment.project.evaluations.filter(
-        kind=instalment.after, status=Evaluation.Status.SUBMITTED
-    ).first()
+    # Reads the project's evaluations through .all(), so a prefetch serves a whole ledger.
+    evaluation = next(
+        (
+            e
+            for e in instalment.project.evaluations.all()
+            if e.kind == instalment.after and e.status == Evaluation.Status.SUBMITTED
+        ),
+        None,
+    )
     if evaluation is None:
         return None, _("waits for the %(kind)s") % {"kind": EvaluationKind(instalment.after).label}
     share = payable_share(evaluation.grade)

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
-from shegong.access.models import Role
-from shegong.access.scoping import can_manage_projects, has_role
+from shegong.access.scoping import can_edit_network, can_manage_projects
 from shegong.common.exports import table_workbook, xlsx_response
 from shegong.common.forms import apply_service_errors, submit_form
 from shegong.network.models import Agency
@@ -134,7 +133,9 @@ def _detail(request, project, bound=None, status=200):
             posted = bound is not None and bound[0] == name
             forms[name] = bound[1] if posted else _make_form(name, project)
     instalments = []
-    for instalment in project.instalments.all():
+    for instalment in project.instalments.select_related("project").prefetch_related(
+        "project__evaluations"
+    ):
         payable, why = services.instalment_payable(instalment)
         instalments.append({"object": instalment, "payable": payable, "why": why})
     [row] = indicators.board([project]) if project.stage != Stage.BUDGETED else [None]
@@ -392,16 +393,12 @@ def evaluation_respond(request, pk):
     return redirect("purchasing:evaluation-detail", pk=pk)
 
 
-def _registry_editor(user) -> bool:
-    return has_role(user, Role.DISTRICT_ADMIN)
-
-
 @scoped_page
 def agency_list(request):
     return render(
         request,
         "purchasing/agency_list.html",
-        {"agencies": Agency.objects.all(), "can_edit": _registry_editor(request.user)},
+        {"agencies": Agency.objects.all(), "can_edit": can_edit_network(request.user)},
     )
 
 
@@ -418,12 +415,12 @@ def agency_detail(request, pk):
             "record": record,
             "visible": visible,
             "staff": agency.staff.filter(is_active=True)[:100],
-            "can_edit": _registry_editor(request.user),
+            "can_edit": can_edit_network(request.user),
         },
     )
 
 
-@scoped_page(check=_registry_editor)
+@scoped_page(check=can_edit_network)
 def agency_edit(request, pk=None):
     agency = get_object_or_404(Agency, pk=pk) if pk else None
     form = AgencyForm(request.POST or None, instance=agency)

@@ -7,18 +7,10 @@ from shegong.common.api import ScopedPrimaryKeyRelatedField
 from shegong.common.permissions import write_permission
 from shegong.network.models import Unit
 from shegong.people.models import Worker
+from shegong.purchasing.models import Project
 
 from . import selectors, services
 from .models import ServiceField, ServiceItem, ServiceRecord
-
-
-class ProjectField(serializers.PrimaryKeyRelatedField):
-    """A funding project the user may see (the project's own scope, not the division's)."""
-
-    def get_queryset(self):
-        from shegong.purchasing.selectors import projects_for
-
-        return projects_for(self.context["request"].user)
 
 
 class ServiceRecordSerializer(serializers.ModelSerializer):
@@ -34,7 +26,9 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
     case = ScopedPrimaryKeyRelatedField(
         queryset=Case.objects.open(), required=False, allow_null=True
     )
-    project = ProjectField(required=False, allow_null=True)
+    project = ScopedPrimaryKeyRelatedField(
+        queryset=Project.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = ServiceRecord

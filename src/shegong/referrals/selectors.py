@@ -1,6 +1,8 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from shegong.access.scoping import unit_ids
+
 from .models import Referral, Status
 
 
@@ -16,7 +18,7 @@ def referral_get(user, pk) -> Referral:
 
 def inbox(user):
     """Pending referrals addressed to a unit the user works in (most urgent first)."""
-    units = [g.unit_id for g in user.grants.all() if g.unit_id]
+    units = unit_ids(user)
     return (
         referrals_for(user)
         .filter(status=Status.PENDING)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.access.models import Role
-from shegong.access.scoping import has_role, in_scope
+from shegong.access.scoping import has_role, in_scope, unit_ids
 from shegong.common.services import save_with_history
 from shegong.common.workdays import add_working_days
 from shegong.network.models import UnitKind
@@ -34,10 +34,6 @@ def is_adjacent(from_unit, to_unit) -> bool:
     return CHILD.get(from_unit.kind) == to_unit.kind and to_unit.division_id.startswith(
         from_unit.division_id
     )
-
-
-def _units_of(user) -> set[int]:
-    return {g.unit_id for g in user.grants.all() if g.unit_id}
 
 
 def due_for(urgency: str, now=None) -> datetime.datetime:
@@ -94,13 +90,13 @@ def referral_create(
 
 
 def can_cancel(actor, referral) -> bool:
-    return referral.created_by_id == actor.pk or referral.from_unit_id in _units_of(actor)
+    return referral.created_by_id == actor.pk or referral.from_unit_id in unit_ids(actor)
 
 
 def can_decide(actor, referral) -> bool:
     if referral.to_unit_id is None:  # an outside body answers through the sender
-        return referral.from_unit_id in _units_of(actor) or has_role(actor, Role.DISTRICT_ADMIN)
-    return referral.to_unit_id in _units_of(actor)
+        return referral.from_unit_id in unit_ids(actor) or has_role(actor, Role.DISTRICT_ADMIN)
+    return referral.to_unit_id in unit_ids(actor)
 
 
 @transaction.atomic

@@ -1,8 +1,8 @@
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
+from shegong.access.scoping import scope_q
 from shegong.clients.selectors import clients_for
 
 from .models import Visit
@@ -18,10 +18,7 @@ def due_clients(user, *, within_days: int = 7, town: str = "", worker=None, toda
         qs = qs.filter(division__code__startswith=town)
     if worker is not None:
         codes = worker.assignments.active_on(today).values_list("unit__division_id", flat=True)
-        area = Q(pk__in=[])
-        for code in codes:
-            area |= Q(division__code__startswith=code)
-        qs = qs.filter(area)
+        qs = qs.filter(scope_q(list(codes), "division__code"))
     return qs.order_by("next_visit_due", "division_id", "id")
 
 
@@ -31,18 +28,12 @@ def visits_for(user):
 
 def workers_with_postings(user):
     """Workers in scope posted somewhere today: the choices of the per-worker due list."""
-    from shegong.people.models import Worker
+    from shegong.people.models import Assignment, Worker
 
-    today = timezone.localdate()
+    posted = Assignment.objects.active_on(timezone.localdate())
     return (
         Worker.objects.visible_to(user)
-        .filter(is_active=True, assignments__in=_active(today))
+        .filter(is_active=True, assignments__in=posted)
         .distinct()
         .order_by("name")
     )
-
-
-def _active(day):
-    from shegong.people.models import Assignment
-
-    return Assignment.objects.active_on(day)
