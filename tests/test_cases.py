@@ -396,3 +396,36 @@ def test_an_accepted_referral_moves_the_case_and_the_station_assigns_its_worker(
     case = services.case_reassign(case=case, actor=world.users.station_a, case_worker=world.sw_a)
     assert case.case_worker == world.sw_a
     assert case.events.last().kind == CaseEvent.Kind.REASSIGNED
+
+
+def test_the_timeline_orders_steps_by_the_day_they_took_effect(world, elder):
+    from shegong.cases.selectors import timeline
+
+    case = open_case(world, elder, opened_on=TODAY - datetime.timedelta(days=10))
+    case = services.case_assess(
+        case=case,
+        actor=world.users.room_a1,
+        needs=[elderly()],
+        risk_tier="key",
+        assessment="需要照料",
+        assessed_on=TODAY - datetime.timedelta(days=9),
+    )
+    service_record_create(
+        actor=world.users.room_a1,
+        unit=world.room_a1,
+        served_on=TODAY - datetime.timedelta(days=5),
+        duration_minutes=30,
+        method="visit",
+        field=elderly(),
+        clients=[elder],
+        case=case,
+    )
+    through_plan(world, case)  # assessed again and planned today
+    kinds = [row["kind"] == "service" or row["label"] for row in timeline(case)]
+    assert kinds == [
+        "case opened",
+        "assessment recorded",
+        True,
+        "assessment recorded",
+        "plan recorded",
+    ]

@@ -144,6 +144,7 @@ def test_the_lifecycle_end_to_end(market):
     assert closed.stage == Stage.CLOSED and closed.final_grade == final.grade
     record = selectors.agency_record(world.agency)
     assert record["closed"] == 1 and record["grades"] == {final.grade: 1}
+    assert record["grade_labels"] == [(final.get_grade_display(), 1)]
 
 
 @pytest.mark.parametrize(

@@ -142,7 +142,7 @@ class ReassignForm(BootstrapMixin, forms.Form):
             Worker.objects.filter(
                 is_active=True,
                 assignments__in=Assignment.objects.active_on(timezone.localdate()).filter(
-                    unit__division__code__startswith=case.unit.division_id
+                    unit__division__code__startswith=case.unit.division_id[:9]
                 ),
             )
             .distinct()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -193,10 +194,13 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # The day the step took effect (an assessment dated last week, entered today), which
+    # orders the timeline among the services; ``at`` is when it was entered.
+    on = models.DateField(_("on"), default=timezone.localdate)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = ["on", "at", "id"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
 

@@ -2,6 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from shegong.access.models import Role
+from shegong.access.scoping import grants_of
 
 from .models import Case, Stage
 
@@ -21,7 +22,7 @@ def case_get(user, pk) -> Case:
 def awaiting_approval(user):
     """Closures this user may approve: their stations' areas, or all for the centre."""
     qs = cases_for(user).filter(stage=Stage.CLOSING).exclude(closure_requested_by=user)
-    grants = list(user.grants.select_related("unit"))
+    grants = grants_of(user)
     if any(g.role == Role.DISTRICT_ADMIN for g in grants):
         return qs
     areas = Q(supervisor=user)
@@ -34,7 +35,7 @@ def awaiting_approval(user):
 def timeline(case):
     """Steps and the services given, in date order."""
     rows = [
-        {"at": e.at, "kind": "event", "label": e.get_kind_display(), "note": e.note, "who": e.actor}
+        {"at": e.on, "kind": "event", "label": e.get_kind_display(), "note": e.note, "who": e.actor}
         for e in case.events.select_related("actor")
     ]
     for record in case.service_records.select_related("field").order_by("served_on"):
@@ -47,4 +48,4 @@ def timeline(case):
                 "record": record,
             }
         )
-    return sorted(rows, key=lambda r: str(r["at"])[:10])
+    return sorted(rows, key=lambda r: r["at"])  # stable: steps stay in the order taken

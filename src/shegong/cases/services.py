@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.access.models import Role
-from shegong.access.scoping import has_role, in_scope
+from shegong.access.scoping import grants_of, has_role, in_scope
 from shegong.common.services import save_with_history
 from shegong.network.models import UnitKind
 from shegong.people.models import Assignment
@@ -47,8 +47,20 @@ def _check_date(errors, name, value, not_before=None):
         errors[name] = [_("This date is before the case was opened.")]
 
 
-def _event(case, kind, actor, note=""):
-    CaseEvent.objects.create(case=case, kind=kind, actor=actor, note=(note or "")[:200])
+def _event(case, kind, actor, note="", on=None):
+    CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, note=(note or "")[:200], on=on or timezone.localdate()
+    )
+
+
+def _posted_near(worker, unit, day) -> bool:
+    """Posted on ``day`` to the unit, or anywhere in its town: a station's social worker
+    may carry a room's case."""
+    return (
+        Assignment.objects.active_on(day)
+        .filter(worker=worker, unit__division__code__startswith=unit.division_id[:9])
+        .exists()
+    )
 
 
 def _locked(case: Case) -> Case:
@@ -83,10 +95,7 @@ def case_open(
             errors["client"] = [
                 _("This client already has an open case: %(number)s.") % {"number": existing.number}
             ]
-    posted = Assignment.objects.active_on(opened_on or timezone.localdate()).filter(
-        worker=case_worker, unit__division__code__startswith=unit.division_id[:9]
-    )
-    if not posted.exists():
+    if not _posted_near(case_worker, unit, opened_on or timezone.localdate()):
         errors["case_worker"] = [_("The case worker is not posted to this unit or its station.")]
     _check_date(errors, "opened_on", opened_on)
     if len((presenting_problem or "").strip()) < 4:
@@ -107,7 +116,7 @@ def case_open(
         ),
         actor=actor,
     )
-    _event(case, CaseEvent.Kind.OPENED, actor, case.get_source_display())
+    _event(case, CaseEvent.Kind.OPENED, actor, case.get_source_display(), on=opened_on)
     return case
 
 
@@ -128,7 +137,7 @@ def case_assess(*, case, actor, needs, risk_tier, assessment, assessed_on) -> Ca
         case.stage = Stage.PLANNING
     save_with_history(case, actor=actor)
     case.needs.set(needs)
-    _event(case, CaseEvent.Kind.ASSESSED, actor, case.get_risk_tier_display())
+    _event(case, CaseEvent.Kind.ASSESSED, actor, case.get_risk_tier_display(), on=assessed_on)
     return case
 
 
@@ -196,6 +205,7 @@ def case_evaluate(*, case, actor, evaluation, evaluated_on, goals_met, satisfact
         CaseEvent.Kind.EVALUATED,
         actor,
         _("%(met)d of %(all)d goals met") % {"met": met, "all": len(goal_ids)},
+        on=evaluated_on,
     )
     return case
 
@@ -236,7 +246,7 @@ def can_approve_closure(actor, case) -> bool:
         and g.unit_id
         and g.unit.kind == UnitKind.STATION
         and case.unit.division_id.startswith(g.unit.division_id)
-        for g in actor.grants.select_related("unit")
+        for g in grants_of(actor)
     )
 
 
@@ -288,10 +298,7 @@ def case_reassign(*, case, actor, case_worker) -> Case:
     _check_step(case, "reassign")
     if actor is not None and not in_scope(actor, case.unit.division_id):
         raise PermissionDenied(_("Only the unit that holds the case assigns its worker."))
-    posted = Assignment.objects.active_on(timezone.localdate()).filter(
-        worker=case_worker, unit__division__code__startswith=case.unit.division_id
-    )
-    if not posted.exists():
+    if not _posted_near(case_worker, case.unit, timezone.localdate()):
         raise ValidationError(
             {"case_worker": [_("The case worker is not posted to this unit or its station.")]}
         )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from shegong.people.models import Assignment, Employment
 
-from .models import Evaluation, Instalment, Project, Purchaser, Stage
+from .models import Evaluation, Grade, Instalment, Project, Purchaser, Stage
 
 
 def projects_for(user):
@@ -157,7 +157,8 @@ def agency_record(agency) -> dict:
     )
     return {
         "projects": projects.order_by("-budget_approved_on"),
-        "grades": grades,
+        "grades": grades,  # by code, for the API
+        "grade_labels": [(Grade(g).label, n) for g, n in grades.items() if g],
         "contracted": projects.filter(stage=Stage.CONTRACTED).count(),
         "closed": projects.filter(stage=Stage.CLOSED).count(),
     }
