@@ -54,7 +54,7 @@ class Names:
 
     def person(self) -> tuple[str, str]:
         from shegong.clients.services import name_initials
-        from shegong.common.demo import GIVEN, SURNAMES
+        from shegong.demo.names import GIVEN, SURNAMES
 
         rng = self.rng
         name = rng.choice(SURNAMES) + "".join(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from shegong.access.models import Role, RoleGrant, User
-from shegong.common.demo import GIVEN, SURNAMES
+from shegong.demo.names import GIVEN, SURNAMES
 from shegong.divisions.models import Division, Level
 from shegong.divisions.services import BUNDLED_DIR, load_divisions, read_division_files
 from shegong.network.models import (

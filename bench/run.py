@@ -158,7 +158,7 @@ def fresh(user):
 
 def check_coverage(user, as_of, days):
     """The floor must compute what the report shows: same towns, same figures, every date."""
-    from shegong.network.coverage import _rows_at, coverage_report
+    from shegong.cockpit.coverage import _rows_at, coverage_report
 
     from .floors import FIGURES, coverage_floor, totals
 
@@ -186,7 +186,7 @@ def check_coverage(user, as_of, days):
 def bench_coverage(users, runs, warmup) -> list[Result]:
     from django.db import connection
 
-    from shegong.network.coverage import MILESTONES, _rows_at, coverage_report
+    from shegong.cockpit.coverage import MILESTONES, _rows_at, coverage_report
 
     from .data import DATA_END
     from .floors import coverage_floor

@@ -1,9 +1,6 @@
 """The upload page shared by every Excel import."""
 
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
-
-from shegong.access.decorators import scoped_page
+from django.shortcuts import render
 
 
 def import_page(
@@ -65,26 +62,3 @@ def import_page(
         "back_url": back_url,
     }
     return render(request, "import.html", context, status=400 if failed else 200)
-
-
-@scoped_page
-def import_job_detail(request, pk):
-    """A background import's progress (polled by htmx) and, once done, its report."""
-    from .exports import table_workbook, xlsx_response
-    from .jobs import progress_of
-    from .models import ImportJob
-
-    # A job is its uploader's alone: nobody else learns even that it exists.
-    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
-    if request.GET.get("export") == "xlsx" and job.errors:
-        sheet = table_workbook(_("Errors"), [_("Row"), _("Column"), _("Problem")], job.errors)
-        return xlsx_response(sheet, "import-errors.xlsx")
-    done, total = progress_of(job)
-    context = {
-        "job": job,
-        "done": done,
-        "percent": int(100 * done / total) if total else 100,
-        "errors": job.errors[:500],
-    }
-    polled = request.headers.get("HX-Request") == "true"
-    return render(request, "import_job_body.html" if polled else "import_job.html", context)

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "shegong.purchasing",
     "shegong.records",
     "shegong.audit",
+    "shegong.accounts",
+    "shegong.cockpit",
+    "shegong.demo",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shegong.access.context_processors.access",
+                "shegong.accounts.context_processors.access",
             ],
         },
     },

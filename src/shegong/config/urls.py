@@ -3,15 +3,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from shegong.common import import_views
-from shegong.common import views as common_views
+from shegong.accounts import views as account_views
+from shegong.cockpit import views as cockpit_views
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
-    path("imports/<int:pk>/", import_views.import_job_detail, name="import-job"),
+    path("", cockpit_views.home, name="home"),
+    path("imports/<int:pk>/", account_views.import_job_detail, name="import-job"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shegong.cockpit.urls")),
     path("", include("shegong.network.urls")),
     path("", include("shegong.people.urls")),
     path("", include("shegong.clients.urls")),
@@ -21,7 +22,7 @@ urlpatterns = [
     path("", include("shegong.cases.urls")),
     path("", include("shegong.activities.urls")),
     path("", include("shegong.purchasing.urls")),
-    path("", include("shegong.access.urls")),
+    path("", include("shegong.accounts.urls")),
     path("", include("shegong.audit.urls")),
     path("api/v1/", include(("shegong.config.api_urls", "api"))),
     path("admin/", admin.site.urls),

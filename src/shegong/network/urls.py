@@ -11,6 +11,4 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
     path("units/<int:pk>/status/", views.unit_transition, name="unit-transition"),
-    path("coverage/", views.coverage, name="coverage"),
-    path("coverage/details/", views.coverage_drill, name="coverage-drill"),
 ]

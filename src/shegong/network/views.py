@@ -1,13 +1,10 @@
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shegong.access.decorators import scoped_page
-from shegong.access.scoping import can_edit_network, can_view_coverage
-from shegong.common.dates import parse_as_of
+from shegong.access.scoping import can_edit_network
 from shegong.common.exports import table_workbook, xlsx_response
 from shegong.common.forms import submit_form
 from shegong.common.history import history_rows
@@ -15,14 +12,7 @@ from shegong.common.import_views import import_page
 from shegong.common.imports import template_workbook
 
 from . import selectors, services
-from .coverage import (
-    DRILL_METRICS,
-    MILESTONE_LABELS,
-    VILLAGE_METRICS,
-    coverage_drilldown,
-    coverage_report,
-)
-from .exports import coverage_workbook, unit_headers, unit_rows
+from .exports import unit_headers, unit_rows
 from .forms import TransitionForm, UnitCreateForm, UnitForm
 from .imports import import_unit_row, unit_columns, unit_template_notes
 from .models import UnitKind, UnitStatus
@@ -120,69 +110,6 @@ def unit_transition(request, pk):
         if ok:
             return redirect(unit)
     return render(request, "network/unit_transition.html", {"form": form, "unit": unit})
-
-
-def _as_of(request):
-    try:
-        return parse_as_of(request.GET.get("as_of")), None
-    except ValidationError as exc:
-        return parse_as_of(None), exc.message_dict["as_of"][0]
-
-
-@scoped_page(check=can_view_coverage)
-def coverage(request):
-    as_of, error = _as_of(request)
-    report = coverage_report(request.user, as_of)
-    if request.GET.get("export") == "xlsx":
-        return xlsx_response(coverage_workbook(report), f"coverage-{as_of.isoformat()}.xlsx")
-    chart = {
-        "towns": [t.name for t in report.towns],
-        "villages": [t.villages for t in report.towns],
-        "rooms": [t.rooms_established for t in report.towns],
-        "operating": [t.rooms_operating for t in report.towns],
-    }
-    return render(
-        request,
-        "network/coverage.html",
-        {
-            "report": report,
-            "as_of": as_of,
-            "date_error": error,
-            "labels": MILESTONE_LABELS,
-            "chart": chart,
-        },
-    )
-
-
-@scoped_page(check=can_view_coverage)
-def coverage_drill(request):
-    as_of, _error = _as_of(request)
-    metric = request.GET.get("metric", "")
-    town = request.GET.get("town", "")
-    if metric not in DRILL_METRICS:
-        raise Http404
-    items = coverage_drilldown(request.user, as_of, metric, town)
-    is_village = metric in VILLAGE_METRICS
-    title = f"{DRILL_METRICS[metric]} · {as_of.isoformat()}"
-    if request.GET.get("export") == "xlsx":
-        if is_village:
-            headers, rows = [_("Code"), _("Village / community")], ([d.code, d.name] for d in items)
-        else:
-            headers, rows = unit_headers(), unit_rows(items.select_related("head"))
-        return xlsx_response(table_workbook(title, headers, rows), f"{metric}-{as_of}.xlsx")
-    page = Paginator(items, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "network/coverage_drill.html",
-        {
-            "page": page,
-            "title": title,
-            "is_village": is_village,
-            "metric": metric,
-            "town": town,
-            "as_of": as_of,
-        },
-    )
 
 
 @scoped_page(check=can_edit_network)

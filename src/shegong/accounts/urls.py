@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "access"
+app_name = "accounts"
 urlpatterns = [
     path("accounts/", views.user_list, name="user-list"),
     path("accounts/new/", views.user_create, name="user-create"),

@@ -4,12 +4,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from shegong.access import scoping, services
+from shegong.access.models import Role, RoleGrant, User
 from shegong.divisions.models import Division
 from shegong.network.models import Agency, Unit
 from shegong.purchasing.models import Purchaser
 
-from . import scoping, selectors, services
-from .models import Role, RoleGrant, User
+from . import selectors
 
 
 class CanManageAccounts(BasePermission):

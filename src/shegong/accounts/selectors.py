@@ -1,8 +1,8 @@
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from .models import RoleGrant, User
-from .scoping import ACCOUNTS, filter_by_scope
+from shegong.access.models import RoleGrant, User
+from shegong.access.scoping import ACCOUNTS, filter_by_scope
 
 
 def users_for(actor):
@@ -38,7 +38,7 @@ def grant_get(actor, user, pk) -> RoleGrant:
 
 def security_users(actor):
     """Accounts whose logins the actor's security role oversees."""
-    from .scoping import SECURITY
+    from shegong.access.scoping import SECURITY
 
     return filter_by_scope(User.objects.all(), actor, "division__code", SECURITY)
 
@@ -87,9 +87,8 @@ def account_history(account, limit: int = 50):
 
 
 def _grant_text(record) -> str:
+    from shegong.access.models import Role
     from shegong.network.models import Agency, Unit
-
-    from .models import Role
 
     where = ""
     if record.unit_id:

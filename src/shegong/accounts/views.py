@@ -1,17 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shegong.access import services
+from shegong.access.decorators import scoped_page
+from shegong.access.models import Role
+from shegong.access.scoping import can_manage_accounts, can_manage_security
 from shegong.common.forms import apply_service_errors, submit_form
 
-from . import selectors, services
-from .decorators import scoped_page
+from . import selectors
 from .forms import AccountCreateForm, AccountForm, GrantForm, PasswordForm
-from .models import Role
-from .scoping import can_manage_accounts, can_manage_security
 
 manager_page = scoped_page(check=can_manage_accounts)
 
@@ -23,7 +24,7 @@ def user_list(request):
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "access/user_list.html",
+        "accounts/user_list.html",
         {"page": page, "params": params, "roles": Role.choices},
     )
 
@@ -42,7 +43,7 @@ def _detail_context(request, account, **extra):
 @manager_page
 def user_detail(request, pk):
     account = selectors.user_get(request.user, pk)
-    return render(request, "access/user_detail.html", _detail_context(request, account))
+    return render(request, "accounts/user_detail.html", _detail_context(request, account))
 
 
 @manager_page
@@ -69,8 +70,8 @@ def user_create(request):
                     % {"user": account.username, "password": password},
                 )
             messages.success(request, _("The account has been created. Now grant it a role."))
-            return redirect("access:user-detail", pk=account.pk)
-    return render(request, "access/user_form.html", {"form": form})
+            return redirect("accounts:user-detail", pk=account.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
 
 
 @manager_page
@@ -85,8 +86,8 @@ def user_edit(request, pk):
             _("The account has been saved."),
         )
         if ok:
-            return redirect("access:user-detail", pk=account.pk)
-    return render(request, "access/user_form.html", {"form": form, "account": account})
+            return redirect("accounts:user-detail", pk=account.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "account": account})
 
 
 @require_POST
@@ -101,10 +102,10 @@ def grant_add(request, pk):
         _("The role has been granted."),
     )
     if ok:
-        return redirect("access:user-detail", pk=account.pk)
+        return redirect("accounts:user-detail", pk=account.pk)
     return render(
         request,
-        "access/user_detail.html",
+        "accounts/user_detail.html",
         _detail_context(request, account, grant_form=form),
         status=400,
     )
@@ -121,7 +122,7 @@ def grant_remove(request, pk, grant_id):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The role has been revoked."))
-    return redirect("access:user-detail", pk=account.pk)
+    return redirect("accounts:user-detail", pk=account.pk)
 
 
 @require_POST
@@ -138,10 +139,10 @@ def user_password(request, pk):
         _("The password has been changed."),
     )
     if ok:
-        return redirect("access:user-detail", pk=account.pk)
+        return redirect("accounts:user-detail", pk=account.pk)
     return render(
         request,
-        "access/user_detail.html",
+        "accounts/user_detail.html",
         _detail_context(request, account, password_form=form),
         status=400,
     )
@@ -153,7 +154,7 @@ def user_unlock(request, pk):
     account = selectors.user_get(request.user, pk)
     services.user_unlock(user=account, actor=request.user)
     messages.success(request, _("Failed logins have been cleared; the account can log in."))
-    return redirect("access:user-detail", pk=account.pk)
+    return redirect("accounts:user-detail", pk=account.pk)
 
 
 security_page = scoped_page(check=can_manage_security)
@@ -170,7 +171,7 @@ def security_overview(request):
     }
     return render(
         request,
-        "access/security.html",
+        "accounts/security.html",
         {"failures": selectors.login_failures(request.user), "policy": policy},
     )
 
@@ -183,4 +184,27 @@ def security_unlock(request, pk):
     account = get_object_or_404(selectors.security_users(request.user), pk=pk)
     services.user_unlock(user=account, actor=request.user)
     messages.success(request, _("Failed logins have been cleared; the account can log in."))
-    return redirect("access:security")
+    return redirect("accounts:security")
+
+
+@scoped_page
+def import_job_detail(request, pk):
+    """A background import's progress (polled by htmx) and, once done, its report."""
+    from shegong.common.exports import table_workbook, xlsx_response
+    from shegong.common.jobs import progress_of
+    from shegong.common.models import ImportJob
+
+    # A job is its uploader's alone: nobody else learns even that it exists.
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    if request.GET.get("export") == "xlsx" and job.errors:
+        sheet = table_workbook(_("Errors"), [_("Row"), _("Column"), _("Problem")], job.errors)
+        return xlsx_response(sheet, "import-errors.xlsx")
+    done, total = progress_of(job)
+    context = {
+        "job": job,
+        "done": done,
+        "percent": int(100 * done / total) if total else 100,
+        "errors": job.errors[:500],
+    }
+    polled = request.headers.get("HX-Request") == "true"
+    return render(request, "import_job_body.html" if polled else "import_job.html", context)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from shegong.access.services import generate_password
-from shegong.common.demo import seed_demo
+from shegong.demo.seed import seed_demo
 from shegong.divisions.models import Division
 
 

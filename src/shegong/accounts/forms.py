@@ -1,12 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shegong.access import scoping
+from shegong.access.models import Role, User
 from shegong.common.forms import BootstrapMixin
 from shegong.divisions.models import Division
 from shegong.network.models import Agency, Unit
-
-from . import scoping
-from .models import Role, User
 
 
 class AccountForm(BootstrapMixin, forms.ModelForm):

@@ -1,5 +1,5 @@
-from . import scoping
-from .models import Role
+from shegong.access import scoping
+from shegong.access.models import Role
 
 
 def access(request):

@@ -1,0 +1,99 @@
+"""Home and the coverage report: pages that read across the domain apps."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shegong.access.decorators import scoped_page
+from shegong.access.scoping import can_view_coverage
+from shegong.common.dates import parse_as_of
+from shegong.common.exports import table_workbook, xlsx_response
+from shegong.network.exports import unit_headers, unit_rows
+from shegong.network.selectors import unit_counts
+from shegong.people.selectors import workers_for
+
+from .coverage import (
+    DRILL_METRICS,
+    MILESTONE_LABELS,
+    VILLAGE_METRICS,
+    coverage_drilldown,
+    coverage_report,
+)
+from .exports import coverage_workbook
+
+
+@scoped_page
+def home(request):
+    context = {
+        "counts": unit_counts(request.user),
+        "workers": workers_for(request.user).filter(is_active=True).count(),
+    }
+    if can_view_coverage(request.user):
+        context["coverage"] = coverage_report(request.user, timezone.localdate())
+    return render(request, "cockpit/home.html", context)
+
+
+def _as_of(request):
+    try:
+        return parse_as_of(request.GET.get("as_of")), None
+    except ValidationError as exc:
+        return parse_as_of(None), exc.message_dict["as_of"][0]
+
+
+@scoped_page(check=can_view_coverage)
+def coverage(request):
+    as_of, error = _as_of(request)
+    report = coverage_report(request.user, as_of)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(coverage_workbook(report), f"coverage-{as_of.isoformat()}.xlsx")
+    chart = {
+        "towns": [t.name for t in report.towns],
+        "villages": [t.villages for t in report.towns],
+        "rooms": [t.rooms_established for t in report.towns],
+        "operating": [t.rooms_operating for t in report.towns],
+    }
+    return render(
+        request,
+        "cockpit/coverage.html",
+        {
+            "report": report,
+            "as_of": as_of,
+            "date_error": error,
+            "labels": MILESTONE_LABELS,
+            "chart": chart,
+        },
+    )
+
+
+@scoped_page(check=can_view_coverage)
+def coverage_drill(request):
+    as_of, _error = _as_of(request)
+    metric = request.GET.get("metric", "")
+    town = request.GET.get("town", "")
+    if metric not in DRILL_METRICS:
+        raise Http404
+    items = coverage_drilldown(request.user, as_of, metric, town)
+    is_village = metric in VILLAGE_METRICS
+    title = f"{DRILL_METRICS[metric]} · {as_of.isoformat()}"
+    if request.GET.get("export") == "xlsx":
+        if is_village:
+            headers, rows = [_("Code"), _("Village / community")], ([d.code, d.name] for d in items)
+        else:
+            headers, rows = unit_headers(), unit_rows(items.select_related("head"))
+        return xlsx_response(table_workbook(title, headers, rows), f"{metric}-{as_of}.xlsx")
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cockpit/coverage_drill.html",
+        {
+            "page": page,
+            "title": title,
+            "is_village": is_village,
+            "metric": metric,
+            "town": town,
+            "as_of": as_of,
+        },
+    )
