@@ -1,11 +1,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client, RiskTier
-from shegong.common.api import ScopedPrimaryKeyRelatedField
+from shegong.common.api import ScopedPrimaryKeyRelatedField, StepMixin
 from shegong.common.permissions import write_permission
 from shegong.network.models import Unit
 from shegong.people.models import Worker
@@ -116,6 +115,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class CaseViewSet(
+    StepMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -127,72 +127,45 @@ class CaseViewSet(
     serializer_class = CaseSerializer
     permission_classes = [write_permission(can_edit_clients)]
     filterset_fields = ["stage", "client", "unit", "case_worker"]
+    step_object = "case"
 
     def get_queryset(self):
         return selectors.cases_for(self.request.user).prefetch_related(
             "needs", "planned_items", "goals"
         )
 
-    def _step(self, request, serializer_class, run):
-        case = self.get_object()
-        data = serializer_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = run(case, dict(data.validated_data))
-        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
-
     @extend_schema(request=AssessSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def assess(self, request, pk=None):
-        return self._step(
-            request,
-            AssessSerializer,
-            lambda case, d: services.case_assess(case=case, actor=request.user, **d),
-        )
+        return self.step(request, AssessSerializer, services.case_assess)
 
     @extend_schema(request=PlanSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def plan(self, request, pk=None):
-        return self._step(
-            request,
-            PlanSerializer,
-            lambda case, d: services.case_plan(case=case, actor=request.user, **d),
-        )
+        return self.step(request, PlanSerializer, services.case_plan)
 
     @extend_schema(request=EvaluateSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
-        return self._step(
+        return self.step(
             request,
             EvaluateSerializer,
-            lambda case, d: services.case_evaluate(
-                case=case, actor=request.user, **{**d, "goals_met": set(d["goals_met"])}
-            ),
+            services.case_evaluate,
+            prepare=lambda d: {**d, "goals_met": set(d["goals_met"])},
         )
 
     @extend_schema(request=ClosureSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="request-closure")
     def request_closure(self, request, pk=None):
-        return self._step(
-            request,
-            ClosureSerializer,
-            lambda case, d: services.case_request_closure(case=case, actor=request.user, **d),
-        )
+        return self.step(request, ClosureSerializer, services.case_request_closure)
 
     @extend_schema(request=DecisionSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="decide-closure")
     def decide_closure(self, request, pk=None):
-        return self._step(
-            request,
-            DecisionSerializer,
-            lambda case, d: services.case_decide_closure(case=case, actor=request.user, **d),
-        )
+        return self.step(request, DecisionSerializer, services.case_decide_closure)
 
     @extend_schema(request=ReassignSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         """Give the case to a worker posted at the unit holding it (after a transfer)."""
-        return self._step(
-            request,
-            ReassignSerializer,
-            lambda case, d: services.case_reassign(case=case, actor=request.user, **d),
-        )
+        return self.step(request, ReassignSerializer, services.case_reassign)

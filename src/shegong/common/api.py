@@ -6,6 +6,7 @@ from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, serializers
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -35,6 +36,40 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return super().get_queryset().visible_to(request.user)
+
+
+class StepMixin:
+    """Lifecycle steps as POST actions of a viewset: each action names the serializer that
+    reads its body and the service that takes the step, and the mixin does the rest.
+
+    ``step_object`` is the keyword the app's services take the object by (``case``,
+    ``project``…). A refusal raised by the service (ValidationError, PermissionDenied) becomes
+    a 400 naming the field, or a 403, through ``exception_handler``."""
+
+    step_object = "instance"
+
+    def step_input(self, request, serializer_class, *, many=False):
+        """The request body, validated by ``serializer_class`` (a 400 when it fails)."""
+        body = serializer_class(data=request.data, many=many, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
+    def step(self, request, serializer_class, service, *, prepare=None, created=False):
+        """Run ``service(<step_object>=obj, actor=user, **data)`` on the object of the URL.
+
+        ``prepare`` turns the validated body into the service's keywords where they differ.
+        Answers 200 with the object as it now is, or, ``created``, 201 with the ``id`` of
+        the row the service returned (a report, an evaluation…)."""
+        obj = self.get_object()
+        data = self.step_input(request, serializer_class)
+        result = service(
+            **{self.step_object: obj},
+            actor=request.user,
+            **(prepare(data) if prepare else data),
+        )
+        if created:
+            return Response({"id": result.pk}, status=201)
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -87,8 +122,6 @@ def import_response(request, columns, handle_row=None, *, run=None, job_kind=Non
     """Shared by every ``…/import/`` endpoint: 200 with the report when every row passed,
     400 with it (or with the file's problem) otherwise; 202 with the job when a large
     file goes to the background (poll ``import-jobs/<id>/``)."""
-    from rest_framework.response import Response
-
     from . import jobs
     from .imports import JOB_MAX_ROWS, JOB_MAX_UPLOAD_BYTES, ImportFileError, read_rows, run_import
 
