@@ -5,7 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shegong.access.services import generate_password
+from shegong.access.models import User
+from shegong.access.services import generate_password, user_set_password
 from shegong.demo.seed import seed_demo
 from shegong.divisions.models import Division
 
@@ -25,11 +26,8 @@ class Command(BaseCommand):
         if not accounts:
             self.stdout.write("Demo data already present; nothing changed.")
             if os.environ.get("SHEGONG_ADMIN_PASSWORD"):
-                from shegong.access.models import User
-
                 admin = User.objects.get(username="admin")
-                admin.set_password(password)
-                admin.save(update_fields=["password"])
+                user_set_password(user=admin, password=password, actor=None)
             return
         password_file.write_text(password + "\n")
         password_file.chmod(stat.S_IRUSR | stat.S_IWUSR)

@@ -1,0 +1,25 @@
+"""What every step of the demo seed shares."""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from shegong.divisions.models import Division
+
+from .names import Names
+
+
+@dataclass
+class Demo:
+    """The district being seeded, its one random source (seeded with the district code, so
+    a run is deterministic), the day the seed runs in the district's time zone, and the
+    certificate numbers handed out so far."""
+
+    district: Division
+    rng: random.Random
+    today: datetime.date
+    names: Names = field(init=False)
+    certificates: int = 0
+
+    def __post_init__(self):
+        self.names = Names(self.rng)
