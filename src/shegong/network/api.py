@@ -119,9 +119,20 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class AgencySerializer(serializers.ModelSerializer):
+    """An agency of the register (``/agencies/``, served by purchasing with its record);
+    writes go through ``agency_create`` and ``agency_update``."""
+
     class Meta:
         model = Agency
-        fields = ["id", "name", "credit_code", "contact_person", "contact_phone"]
+        fields = ["id", *services.AGENCY_FIELDS]
+
+    def create(self, validated_data):
+        return services.agency_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return services.agency_update(
+            agency=instance, actor=self.context["request"].user, **validated_data
+        )
 
 
 class UnitViewSet(

@@ -6,11 +6,19 @@ from shegong.common.forms import BootstrapMixin, DateInput
 from shegong.divisions.models import Division
 from shegong.people.models import Worker
 
-from .models import LIFECYCLE, Facility, Unit, UnitStatus
-from .services import DETAIL_FIELDS
+from .models import LIFECYCLE, Agency, Facility, Unit, UnitStatus
+from .services import AGENCY_FIELDS, DETAIL_FIELDS
 
 
-class UnitForm(BootstrapMixin, forms.ModelForm):
+class ServiceValidatedForm(forms.ModelForm):
+    """A model form whose instance a service validates and saves: the form checks its
+    fields, the service the whole record (``submit_form`` puts its errors on the fields)."""
+
+    def _post_clean(self):
+        pass
+
+
+class UnitForm(BootstrapMixin, ServiceValidatedForm):
     shared_facilities = forms.MultipleChoiceField(
         label=_("shares venue with"),
         choices=Facility.choices,
@@ -30,10 +38,6 @@ class UnitForm(BootstrapMixin, forms.ModelForm):
             workers = workers.filter(division__code__startswith=self.instance.division_id)
         self.fields["head"].queryset = workers
         self.fields["deputy_head"].queryset = workers
-
-    def _post_clean(self):
-        # The service validates the whole unit; skip the model's own full_clean here.
-        pass
 
 
 class UnitCreateForm(UnitForm):
@@ -76,3 +80,13 @@ class TransitionForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(UnitStatus.choices)
         self.fields["status"].choices = [(s, labels[s]) for s in allowed]
+
+
+class AgencyForm(BootstrapMixin, ServiceValidatedForm):
+    class Meta:
+        model = Agency
+        fields = AGENCY_FIELDS
+        widgets = {
+            "registered_on": DateInput(),
+            "qualifications": forms.Textarea(attrs={"rows": 2}),
+        }

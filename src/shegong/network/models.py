@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -44,13 +43,10 @@ class Agency(models.Model):
         return self.name
 
     def clean(self):
-        from shegong.common.creditcode import validate_credit_code
+        # The rules are the service's; full_clean (the services', the admin's) reaches them here.
+        from .services import validate_agency
 
-        if self.credit_code:
-            try:
-                self.credit_code = validate_credit_code(self.credit_code)
-            except ValidationError as exc:
-                raise ValidationError({"credit_code": exc.messages}) from exc
+        validate_agency(self)
 
 
 class UnitKind(models.TextChoices):

@@ -1,18 +1,22 @@
-"""Writes to the service network: registering units and moving them through their lifecycle."""
+"""Writes to the service network: registering units and moving them through their
+lifecycle; registering the agencies that run them."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shegong.access.scoping import can_edit_network
+from shegong.common.creditcode import validate_credit_code
 from shegong.common.services import ensure_in_scope, save_with_history
 
 from .models import (
     KIND_LEVEL,
     LIFECYCLE,
     STATUS_DATE_FIELD,
+    Agency,
     Facility,
     OperatingMode,
     Unit,
@@ -213,3 +217,64 @@ def unit_transition(
 
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
+
+
+# What an agency's record holds, in display order (the API's and the pages' fields).
+AGENCY_FIELDS = [
+    "name",
+    "credit_code",
+    "registration_authority",
+    "registered_on",
+    "qualifications",
+    "address",
+    "contact_person",
+    "contact_phone",
+]
+
+
+def validate_agency(agency: Agency) -> None:
+    """The agency's own rules, keyed on the field at fault: the unified social credit code
+    (GB 32100, normalised in place) and that no other agency holds it."""
+    if not agency.credit_code:
+        agency.credit_code = ""
+        return
+    try:
+        agency.credit_code = validate_credit_code(agency.credit_code)
+    except ValidationError as exc:
+        raise ValidationError({"credit_code": exc.messages}) from exc
+    holder = Agency.objects.filter(credit_code=agency.credit_code).exclude(pk=agency.pk).first()
+    if holder is not None:
+        raise ValidationError(
+            {"credit_code": [_("%(agency)s holds this code already.") % {"agency": holder.name}]}
+        )
+
+
+def _ensure_agency_editor(actor) -> None:
+    if actor is not None and not can_edit_network(actor):
+        raise PermissionDenied(_("The district registers agencies."))
+
+
+def _agency_data(data) -> dict:
+    unknown = set(data) - set(AGENCY_FIELDS)
+    if unknown:
+        raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
+    return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+
+@transaction.atomic
+def agency_create(*, actor, **data) -> Agency:
+    """Register an agency from the fields of ``AGENCY_FIELDS`` (a name at least)."""
+    _ensure_agency_editor(actor)
+    agency = Agency(**_agency_data(data))
+    return save_with_history(agency, actor=actor)  # full_clean runs validate_agency
+
+
+@transaction.atomic
+def agency_update(*, agency: Agency, actor, **data) -> Agency:
+    """Change the fields ``data`` names."""
+    _ensure_agency_editor(actor)
+    data = _agency_data(data)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    for name, value in data.items():
+        setattr(agency, name, value)
+    return save_with_history(agency, actor=actor)  # full_clean runs validate_agency
