@@ -153,23 +153,12 @@ class RespondForm(BootstrapMixin, forms.Form):
     )
 
 
-class AgencyForm(BootstrapMixin, forms.ModelForm):
-    class Meta:
-        model = Agency
-        fields = [
-            "name",
-            "credit_code",
-            "registration_authority",
-            "registered_on",
-            "qualifications",
-            "address",
-            "contact_person",
-            "contact_phone",
-        ]
-        widgets = {
-            "registered_on": DateInput(),
-            "qualifications": forms.Textarea(attrs={"rows": 2}),
-        }
+class EvidenceForm(forms.Form):
+    """A file the evaluator uploads; the service checks its type, content and size."""
+
+    file = forms.FileField(
+        allow_empty_file=True, error_messages={"required": _("Choose a file to upload.")}
+    )
 
 
 class IndicatorsForm(BootstrapMixin, forms.Form):

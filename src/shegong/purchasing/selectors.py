@@ -105,6 +105,14 @@ def staffing(project, day=None) -> list[dict]:
     return rows
 
 
+LEDGER_GROUPS = ("project", "purchaser", "funding_source")
+
+
+def ledger_group(value: str | None) -> str:
+    """What the ledger is asked to group by, ``project`` unless one of ``LEDGER_GROUPS``."""
+    return value if value in LEDGER_GROUPS else "project"
+
+
 def ledger(user, *, group_by: str = "project") -> list[dict]:
     """Contract amount, paid, due now and remaining — by project, purchaser or funding
     source. "Due" is what instalments whose condition is met make payable and unpaid."""

@@ -1,0 +1,226 @@
+"""Projects over the API. Each lifecycle step is an action; an illegal jump is a 400 on
+``stage``, a step by someone who may not take it a 403."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shegong.access.models import User
+from shegong.access.scoping import can_write_projects
+from shegong.clients.models import TargetGroup
+from shegong.common.api import StepMixin
+from shegong.common.permissions import write_permission
+from shegong.network.models import Agency, Unit
+from shegong.records.models import ServiceField
+
+from .. import indicators, selectors, services
+from ..models import EvaluationKind, ProcurementMethod, Project, Purchaser, Stage
+from .indicators import BoardRowSerializer, TargetSerializer
+from .payments import (
+    InstalmentPlanSerializer,
+    InstalmentSerializer,
+    LedgerRowSerializer,
+    PaySerializer,
+    instalment_pay,
+)
+
+# What a purchaser writes when it registers a project; every later field is a step's.
+REGISTERED = ["name", "purchaser", "funding_source", "budget_amount", "budget_approved_on"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    purchaser = serializers.PrimaryKeyRelatedField(queryset=Purchaser.objects.all())
+    units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    fields = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    target_groups = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    instalments = InstalmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            *REGISTERED,
+            "stage",
+            "procurement_method",
+            "procurement_started_on",
+            "awarded_on",
+            "agency",
+            "contract_number",
+            "contract_amount",
+            "start_on",
+            "end_on",
+            "units",
+            "fields",
+            "target_groups",
+            "instalments",
+            "closed_on",
+            "final_grade",
+            "final_score",
+        ]
+        read_only_fields = [f for f in fields if f not in REGISTERED]
+
+    def validate_purchaser(self, purchaser):
+        user = self.context["request"].user
+        if not selectors.purchasers_for(user).filter(pk=purchaser.pk).exists():
+            raise serializers.ValidationError("Unknown purchaser.")
+        return purchaser
+
+    def create(self, validated_data):
+        return services.project_create(actor=self.context["request"].user, **validated_data)
+
+
+class ProcureSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ProcurementMethod.choices)
+    started_on = serializers.DateField()
+
+
+class AwardSerializer(serializers.Serializer):
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    awarded_on = serializers.DateField()
+
+
+class CommitmentSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.live())
+    full_time = serializers.IntegerField(min_value=1, max_value=20)
+
+
+def _codes(queryset):
+    return serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=queryset, required=False, default=list
+    )
+
+
+class ContractSerializer(serializers.Serializer):
+    contract_number = serializers.CharField(max_length=50)
+    contract_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    start_on = serializers.DateField()
+    end_on = serializers.DateField()
+    units = serializers.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.live())
+    fields = _codes(ServiceField.objects.all())
+    target_groups = _codes(TargetGroup.objects.all())
+    commitments = CommitmentSerializer(many=True, required=False, default=list)
+    instalments = InstalmentPlanSerializer(many=True)
+
+
+def _contract_terms(data) -> dict:
+    """Commitments and instalments as ``contract_sign`` takes them: tuples."""
+    return {
+        **data,
+        "commitments": [(c["unit"], c["full_time"]) for c in data["commitments"]],
+        "instalments": [(i["share"], i["after"], i["due_on"]) for i in data["instalments"]],
+    }
+
+
+class ReportSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    summary = serializers.CharField()
+    problems = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EvaluationKind.choices)
+    evaluator = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    evaluator_body = serializers.CharField(max_length=100)
+
+
+class CloseSerializer(serializers.Serializer):
+    closed_on = serializers.DateField()
+
+
+class ProjectViewSet(
+    StepMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Purchased-service projects. Each lifecycle step is an action; an illegal jump is a
+    400 on ``stage``, a step by someone who may not take it a 403."""
+
+    serializer_class = ProjectSerializer
+    # The agency writes its monthly reports; each service checks who may take its step.
+    permission_classes = [write_permission(can_write_projects)]
+    filterset_fields = ["stage", "purchaser", "agency", "funding_source"]
+    step_object = "project"
+
+    def get_queryset(self):
+        return selectors.projects_for(self.request.user).prefetch_related(
+            "units", "fields", "target_groups", "instalments"
+        )
+
+    @extend_schema(request=ProcureSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def procure(self, request, pk=None):
+        return self.step(request, ProcureSerializer, services.procurement_start)
+
+    @extend_schema(request=AwardSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def award(self, request, pk=None):
+        return self.step(request, AwardSerializer, services.procurement_award)
+
+    @extend_schema(request=ContractSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def contract(self, request, pk=None):
+        return self.step(
+            request, ContractSerializer, services.contract_sign, prepare=_contract_terms
+        )
+
+    @extend_schema(request=TargetSerializer(many=True), responses=BoardRowSerializer)
+    @action(detail=True, methods=["post"], url_path="set-indicators")
+    def set_indicators(self, request, pk=None):
+        """Replace the project's indicators: [{template, target, weight}]."""
+        project = self.get_object()
+        rows = self.step_input(request, TargetSerializer, many=True)
+        services.indicators_set(
+            project=project,
+            actor=request.user,
+            targets={d["template"]: (d["target"], d["weight"]) for d in rows},
+        )
+        [row] = indicators.board([project])
+        return Response(BoardRowSerializer(row).data)
+
+    @extend_schema(request=ReportSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def reports(self, request, pk=None):
+        return self.step(request, ReportSerializer, services.progress_report_add, created=True)
+
+    @extend_schema(request=AssignSerializer, responses={201: None})
+    @action(detail=True, methods=["post"], url_path="assign-evaluation")
+    def assign_evaluation(self, request, pk=None):
+        return self.step(request, AssignSerializer, services.evaluation_assign, created=True)
+
+    @extend_schema(request=PaySerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def pay(self, request, pk=None):
+        return self.step(request, PaySerializer, instalment_pay)
+
+    @extend_schema(request=CloseSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self.step(request, CloseSerializer, services.project_close)
+
+    @extend_schema(responses=BoardRowSerializer)
+    @action(detail=True, methods=["get"])
+    def indicators(self, request, pk=None):
+        [row] = indicators.board([self.get_object()])
+        return Response(BoardRowSerializer(row).data)
+
+    @extend_schema(responses=BoardRowSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def board(self, request):
+        """Every indicator of every contracted project in view (comparable: normalised
+        progress, per ¥10,000 and per worker)."""
+        projects = self.filter_queryset(self.get_queryset()).filter(stage=Stage.CONTRACTED)
+        page = self.paginate_queryset(projects)
+        return self.get_paginated_response(
+            BoardRowSerializer(indicators.board(page), many=True).data
+        )
+
+    @extend_schema(responses=LedgerRowSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def ledger(self, request):
+        """Budget ledger: by=project (default), purchaser or funding_source."""
+        by = selectors.ledger_group(request.query_params.get("by"))
+        rows = selectors.ledger(request.user, group_by=by)
+        return Response(LedgerRowSerializer(rows, many=True).data)

@@ -1,0 +1,206 @@
+"""Projects: the list (and its Excel ledger), registering one, its page and the lifecycle
+steps posted from it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shegong.access.decorators import scoped_page
+from shegong.access.scoping import can_manage_projects
+from shegong.common.exports import table_workbook, xlsx_response
+from shegong.common.forms import apply_service_errors, submit_form
+
+from .. import indicators, selectors, services
+from ..forms import (
+    AssignForm,
+    AwardForm,
+    CloseForm,
+    ContractForm,
+    IndicatorsForm,
+    PayForm,
+    ProcureForm,
+    ProjectForm,
+    ReportForm,
+)
+from ..models import Evaluation, Stage
+
+
+def _projects_workbook(projects):
+    headers = [
+        _("project name"),
+        _("purchaser"),
+        _("funding source"),
+        _("stage"),
+        _("winning agency"),
+        _("contract number"),
+        _("approved budget (yuan)"),
+        _("contract amount (yuan)"),
+        _("service period from"),
+        _("service period to"),
+        _("final grade"),
+    ]
+    rows = (
+        [
+            p.name,
+            p.purchaser.name,
+            p.get_funding_source_display(),
+            p.get_stage_display(),
+            p.agency.name if p.agency else "",
+            p.contract_number,
+            p.budget_amount,
+            p.contract_amount,
+            p.start_on,
+            p.end_on,
+            p.get_final_grade_display(),
+        ]
+        for p in projects
+    )
+    return xlsx_response(table_workbook(_("Project ledger"), headers, rows), "projects.xlsx")
+
+
+@scoped_page
+def project_list(request):
+    stage = request.GET.get("stage", "")
+    projects = selectors.projects_for(request.user)
+    if stage in Stage.values:
+        projects = projects.filter(stage=stage)
+    if request.GET.get("export") == "xlsx":
+        return _projects_workbook(projects)
+    return render(
+        request,
+        "purchasing/project_list.html",
+        {
+            "page": Paginator(projects, 50).get_page(request.GET.get("page")),
+            "stages": Stage.choices,
+            "stage": stage,
+            "can_manage": can_manage_projects(request.user),
+            # An evaluator's work list: the sheets waiting for its scores.
+            "to_score": selectors.evaluations_for(request.user).filter(
+                evaluator=request.user, status=Evaluation.Status.ASSIGNED
+            ),
+        },
+    )
+
+
+@scoped_page(check=can_manage_projects)
+def project_create(request):
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        ok, project = submit_form(
+            request,
+            form,
+            lambda data: services.project_create(actor=request.user, **data),
+            _("The project has been registered."),
+        )
+        if ok:
+            return redirect("purchasing:project-detail", pk=project.pk)
+    return render(request, "purchasing/project_form.html", {"form": form})
+
+
+# Each step a stage offers: its form and the service that takes it. The agency under
+# contract takes the steps of AGENCY_STEPS; the purchaser and the district take them all.
+STEPS = {
+    Stage.BUDGETED: {"procure": (ProcureForm, services.procurement_start)},
+    Stage.PROCURING: {
+        "award": (AwardForm, services.procurement_award),
+        "contract": (ContractForm, services.contract_sign),
+    },
+    Stage.CONTRACTED: {
+        "report": (ReportForm, services.progress_report_add),
+        "indicators": (IndicatorsForm, services.indicators_set),
+        "assign": (AssignForm, services.evaluation_assign),
+        "close": (CloseForm, services.project_close),
+    },
+}
+STEP_NAMES = {name for steps in STEPS.values() for name in steps}
+AGENCY_STEPS = {"report"}
+PROJECT_FORMS = (ContractForm, IndicatorsForm)  # the forms that read the project
+
+
+def _make_form(name, project, data=None):
+    """The step's form if the project's stage offers the step, else None."""
+    form_class, _service = STEPS.get(project.stage, {}).get(name, (None, None))
+    if form_class is None:
+        return None
+    if form_class in PROJECT_FORMS:
+        return form_class(data, project=project)
+    return form_class(data)
+
+
+def _instalments(project) -> list[dict]:
+    rows = []
+    for instalment in project.instalments.select_related("project").prefetch_related(
+        "project__evaluations"
+    ):
+        payable, why = services.instalment_payable(instalment)
+        rows.append({"object": instalment, "payable": payable, "why": why})
+    return rows
+
+
+def _detail(request, project, bound=None, status=200):
+    """The project page; ``bound`` is (step, form) when a posted step failed."""
+    user = request.user
+    manage = services.may_manage(user, project)
+    agency = services.is_agency_staff(user, project)
+    forms = {}
+    for name in STEPS.get(project.stage, {}):
+        if manage or (agency and name in AGENCY_STEPS):
+            posted = bound is not None and bound[0] == name
+            forms[name] = bound[1] if posted else _make_form(name, project)
+    live = project.stage != Stage.BUDGETED
+    [row] = indicators.board([project]) if live else [None]
+    return render(
+        request,
+        "purchasing/project_detail.html",
+        {
+            "project": project,
+            "forms": forms,
+            "may_manage": manage,
+            "instalments": _instalments(project),
+            "pay_form": PayForm(),
+            "row": row,
+            "evaluations": project.evaluations.select_related("evaluator"),
+            "staffing": selectors.staffing(project) if live else [],
+            "reports": project.reports.select_related("submitted_by")[:12],
+        },
+        status=status,
+    )
+
+
+@scoped_page
+def project_detail(request, pk):
+    return _detail(request, selectors.project_get(request.user, pk))
+
+
+@require_POST
+@scoped_page
+def project_step(request, pk, step):
+    project = selectors.project_get(request.user, pk)
+    if step not in STEP_NAMES:
+        raise Http404
+    form = _make_form(step, project, request.POST)
+    if form is None:
+        messages.error(
+            request,
+            _("A project that is %(stage)s cannot take this step.")
+            % {"stage": project.get_stage_display()},
+        )
+        return redirect("purchasing:project-detail", pk=pk)
+    if form.is_valid():
+        data = form.service_data() if hasattr(form, "service_data") else form.cleaned_data
+        _form_class, service = STEPS[project.stage][step]
+        try:
+            service(project=project, actor=request.user, **data)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("purchasing:project-detail", pk=pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The project has been updated."))
+            return redirect("purchasing:project-detail", pk=pk)
+    return _detail(request, project, bound=(step, form), status=400)
