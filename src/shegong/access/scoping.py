@@ -11,6 +11,8 @@ from operator import or_
 
 from django.db.models import Q
 
+from shegong.divisions.codes import Level, covers
+
 from .models import ADMINISTRATOR_ROLES, Role
 
 DATA = "data"
@@ -140,7 +142,7 @@ def can_write_projects(user) -> bool:
 
 
 def in_scope(user, division_code: str, purpose: str = DATA) -> bool:
-    return any(division_code.startswith(p) for p in scope_prefixes(user, purpose))
+    return any(covers(p, division_code) for p in scope_prefixes(user, purpose))
 
 
 def has_role(user, *roles) -> bool:
@@ -170,7 +172,7 @@ def can_edit_clients(user) -> bool:
 
 def can_view_coverage(user) -> bool:
     """Coverage is read per town, so it needs a data scope of a town or wider."""
-    return any(len(p) <= 9 for p in scope_prefixes(user))
+    return any(len(p) <= Level.TOWN for p in scope_prefixes(user))
 
 
 def can_view_audit(user) -> bool:

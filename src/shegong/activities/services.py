@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.common.services import ensure_in_scope, save_with_history
+from shegong.divisions.codes import covers, district_of
 from shegong.records.services import service_record_create
 
 from .models import Activity, Kind, Status
@@ -15,7 +16,7 @@ OPEN = (Status.PLANNED, Status.RUNNING)
 
 
 def _outside(unit, clients) -> list[str]:
-    return [c.name for c in clients if not c.division_id.startswith(unit.division_id)]
+    return [c.name for c in clients if not covers(unit.division_id, c.division_id)]
 
 
 def _refuse_unless(activity, statuses, field="status"):
@@ -54,7 +55,7 @@ def activity_create(
         errors["members"] = [_("Not in this unit's area: %s") % "、".join(outside)]
     if not 1 <= (planned_sessions or 0) <= 100:
         errors["planned_sessions"] = [_("Between 1 and 100 sessions.")]
-    if not leader.division_id.startswith(unit.division_id[:6]):
+    if not covers(district_of(unit.division_id), leader.division_id):
         errors["leader"] = [_("The leader works outside this district.")]
     if errors:
         raise ValidationError(errors)

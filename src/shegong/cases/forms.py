@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.divisions.codes import town_of
 from shegong.network.models import Unit, UnitKind
 from shegong.people.models import Assignment, Worker
 from shegong.records.models import ServiceField, ServiceItem
@@ -27,7 +28,7 @@ class CaseOpenForm(BootstrapMixin, forms.ModelForm):
             for u in Unit.objects.visible_to(user)
             .live()
             .filter(kind__in=[UnitKind.ROOM, UnitKind.STATION])
-            .filter(division__code__in=[client.division_id, client.division_id[:9]])
+            .filter(division__code__in=[client.division_id, town_of(client.division_id)])
         ]
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=own)
         self.fields["unit"].empty_label = None
@@ -142,7 +143,7 @@ class ReassignForm(BootstrapMixin, forms.Form):
             Worker.objects.filter(
                 is_active=True,
                 assignments__in=Assignment.objects.active_on(timezone.localdate()).filter(
-                    unit__division__code__startswith=case.unit.division_id[:9]
+                    unit__division__code__startswith=town_of(case.unit.division_id)
                 ),
             )
             .distinct()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from shegong.access.models import Role
 from shegong.access.scoping import grants_of, has_role, in_scope
 from shegong.common.services import save_with_history
+from shegong.divisions.codes import covers, town_of
 from shegong.network.models import UnitKind
 from shegong.people.models import Assignment
 
@@ -58,7 +59,7 @@ def _posted_near(worker, unit, day) -> bool:
     may carry a room's case."""
     return (
         Assignment.objects.active_on(day)
-        .filter(worker=worker, unit__division__code__startswith=unit.division_id[:9])
+        .filter(worker=worker, unit__division__code__startswith=town_of(unit.division_id))
         .exists()
     )
 
@@ -85,7 +86,7 @@ def case_open(
         errors["unit"] = [_("A case is opened by a social work room or station.")]
     elif actor is not None and not in_scope(actor, unit.division_id):
         errors["unit"] = [_("This is outside your area.")]
-    elif not client.division_id.startswith(unit.division_id):
+    elif not covers(unit.division_id, client.division_id):
         errors["unit"] = [_("The client does not live in this unit's area.")]
     if client.merged_into_id:
         errors["client"] = [_("This record was merged into another; open the case there.")]
@@ -245,7 +246,7 @@ def can_approve_closure(actor, case) -> bool:
         g.role == Role.STATION_STAFF
         and g.unit_id
         and g.unit.kind == UnitKind.STATION
-        and case.unit.division_id.startswith(g.unit.division_id)
+        and covers(g.unit.division_id, case.unit.division_id)
         for g in grants_of(actor)
     )
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from shegong.common.crypto import lookup_hash
 from shegong.common.idcard import normalize
+from shegong.divisions.codes import district_of
 
 from .models import Client
 
@@ -58,6 +59,6 @@ def likely_duplicates(user, client: Client):
     return (
         clients_for(user)
         .filter(name=client.name, birth_date=client.birth_date)
-        .filter(Q(division__code__startswith=client.division_id[:6]))
+        .filter(Q(division__code__startswith=district_of(client.division_id)))
         .exclude(pk=client.pk)
     )

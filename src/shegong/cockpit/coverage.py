@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import scope_prefixes, scope_q
+from shegong.divisions.codes import town_of, town_of_column
 from shegong.divisions.models import Division, Level
-from shegong.people.models import Assignment, Certificate
-
 from shegong.network.models import Unit, UnitKind
+from shegong.people.models import Assignment, Certificate
 
 # R1 milestones: end-2021 full coverage, end-2023 every unit operating.
 MILESTONES = [
@@ -135,7 +134,7 @@ def _towns_in_scope(prefixes):
     towns = Division.objects.filter(level=Level.TOWN, is_active=True)
     # A town is shown if it lies in scope, or the scope lies inside it (a room user).
     inside = scope_q(prefixes, "code")
-    around = Q(code__in=[p[:9] for p in prefixes if len(p) > 9])
+    around = Q(code__in=[town_of(p) for p in prefixes if len(p) > Level.TOWN])
     return towns.filter(inside | around)
 
 
@@ -150,7 +149,7 @@ def _towns(user) -> dict[str, tuple[str, int]]:
     villages = (
         Division.objects.filter(level=Level.VILLAGE, is_active=True)
         .filter(scope_q(prefixes, "code"))
-        .annotate(town=Substr("code", 1, 9))
+        .annotate(town=town_of_column("code"))
         .values("town")
         .annotate(n=Count("code"))
     )
@@ -171,7 +170,7 @@ def _rows_at(user, day, towns=None) -> dict[str, Row]:
         Unit.objects.visible_to(user)
         .filter(kind__in=[UnitKind.STATION, UnitKind.ROOM], established_on__lte=day)
         .annotate(
-            town=Substr("division_id", 1, 9),
+            town=town_of_column("division_id"),
             has_sw=has_social_worker(day),
             has_cert=has_certified_worker(day),
         )

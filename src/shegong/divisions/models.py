@@ -1,15 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Level(models.IntegerChoices):
-    """Levels of the statistical division code, by the length of the code."""
-
-    PROVINCE = 2, _("province")
-    CITY = 4, _("city")
-    DISTRICT = 6, _("district")
-    TOWN = 9, _("town / street")
-    VILLAGE = 12, _("village / community")
+from .codes import Level, town_of
 
 
 class Division(models.Model):
@@ -42,4 +34,4 @@ class Division(models.Model):
 
     @property
     def town_code(self) -> str | None:
-        return self.code[:9] if self.level >= Level.TOWN else None
+        return town_of(self.code) if self.level >= Level.TOWN else None

@@ -57,7 +57,7 @@ def read_division_files(directory: Path, area_code: str) -> dict[str, tuple[str,
     everything under it, or raise DivisionFileError listing every problem found."""
     directory = Path(directory)
     errors: list[str] = []
-    if not area_code.isdigit() or len(area_code) not in {2, 4, 6, 9, 12}:
+    if not area_code.isdigit() or len(area_code) not in Level.values:
         raise DivisionFileError([_("Area code %s is not a division code.") % area_code])
     rows: dict[str, tuple[str, int, str | None]] = {}
     for filename, level, columns, parent_column in FILES:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.common.services import ensure_in_scope, save_with_history
+from shegong.divisions.codes import covers
 
 from .models import Attachment, Method, ServiceRecord
 
@@ -48,7 +49,7 @@ def service_record_create(
         errors["method"] = [_("Unknown method.")]
     if any(item.field_id != field.pk for item in items):
         errors["items"] = [_("Choose items of the chosen service field.")]
-    outside = [c.name for c in clients if not c.division_id.startswith(unit.division_id)]
+    outside = [c.name for c in clients if not covers(unit.division_id, c.division_id)]
     if outside:
         errors["clients"] = [_("Not in this unit's area: %s") % "、".join(outside)]
     if not clients and not other_participants:
@@ -95,7 +96,7 @@ def project_link_problem(project, unit, served_on) -> str:
     if project.stage != "contracted":
         return _("This project is not under contract.")
     covered = [u.division_id for u in project.units.all()]
-    if not any(unit.division_id.startswith(code) for code in covered):
+    if not any(covers(code, unit.division_id) for code in covered):
         return _("The project does not cover this unit.")
     if not project.start_on <= served_on <= project.end_on:
         return _("The date is outside the project's service period.")

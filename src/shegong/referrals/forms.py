@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.common.forms import BootstrapMixin
+from shegong.divisions.codes import covers, district_of
 from shegong.network.models import Unit
 
 from .models import ExternalKind, Referral
@@ -25,11 +26,13 @@ class ReferralForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user, client, **kwargs):
         super().__init__(*args, **kwargs)
         own = Unit.objects.live().filter(grants__user=user).distinct()
-        own = [u for u in own if client.division_id.startswith(u.division_id)]
+        own = [u for u in own if covers(u.division_id, client.division_id)]
         self.fields["from_unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in own])
         targets = [
             u.pk
-            for u in Unit.objects.live().filter(division__code__startswith=client.division_id[:6])
+            for u in Unit.objects.live().filter(
+                division__code__startswith=district_of(client.division_id)
+            )
             if any(is_adjacent(o, u) for o in own)
         ]
         self.fields["to_unit"].queryset = Unit.objects.filter(pk__in=targets).order_by(

@@ -14,6 +14,7 @@ from shegong.access.models import Role
 from shegong.access.scoping import has_role, in_scope, unit_ids
 from shegong.common.services import save_with_history
 from shegong.common.workdays import add_working_days
+from shegong.divisions.codes import covers, district_of, town_of
 from shegong.network.models import UnitKind
 
 from .models import Referral, Status, Urgency
@@ -22,17 +23,21 @@ TRANSITIONS = {
     Status.PENDING: {Status.ACCEPTED, Status.DECLINED, Status.CANCELLED},
     Status.ACCEPTED: {Status.COMPLETED},
 }
-PARENT = {UnitKind.ROOM: (UnitKind.STATION, 9), UnitKind.STATION: (UnitKind.CENTER, 6)}
+# kind -> (the kind of the unit above, the code of the division it sits at)
+PARENT = {
+    UnitKind.ROOM: (UnitKind.STATION, town_of),
+    UnitKind.STATION: (UnitKind.CENTER, district_of),
+}
 CHILD = {UnitKind.CENTER: UnitKind.STATION, UnitKind.STATION: UnitKind.ROOM}
 
 
 def is_adjacent(from_unit, to_unit) -> bool:
     """One level up (the unit above) or one level down (a unit below in its area)."""
     up = PARENT.get(from_unit.kind)
-    if up and to_unit.kind == up[0] and to_unit.division_id == from_unit.division_id[: up[1]]:
+    if up and to_unit.kind == up[0] and to_unit.division_id == up[1](from_unit.division_id):
         return True
-    return CHILD.get(from_unit.kind) == to_unit.kind and to_unit.division_id.startswith(
-        from_unit.division_id
+    return CHILD.get(from_unit.kind) == to_unit.kind and covers(
+        from_unit.division_id, to_unit.division_id
     )
 
 
@@ -60,7 +65,7 @@ def referral_create(
     errors = {}
     if not in_scope(actor, from_unit.division_id) or not in_scope(actor, client.division_id):
         errors["from_unit"] = [_("This is outside your area.")]
-    elif not client.division_id.startswith(from_unit.division_id):
+    elif not covers(from_unit.division_id, client.division_id):
         errors["from_unit"] = [_("The client does not live in this unit's area.")]
     if bool(to_unit) == bool(external_kind):
         errors["to_unit"] = [_("Refer to one unit or to one outside body.")]

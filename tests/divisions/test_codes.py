@@ -1,0 +1,24 @@
+"""Division codes: the district and town a code lies in, and containment."""
+
+from shegong.divisions.codes import covers, district_of, town_of
+
+VILLAGE, TOWN, DISTRICT = "500112002001", "500112002", "500112"
+
+
+def test_a_village_lies_in_its_town_and_district():
+    assert town_of(VILLAGE) == TOWN
+    assert district_of(VILLAGE) == DISTRICT
+    assert district_of(TOWN) == DISTRICT
+
+
+def test_a_code_above_the_cut_comes_back_whole():
+    assert town_of(DISTRICT) == DISTRICT
+    assert town_of(TOWN) == TOWN
+    assert district_of(DISTRICT) == DISTRICT
+
+
+def test_covers_is_the_same_division_or_one_inside_it():
+    assert covers(DISTRICT, VILLAGE)
+    assert covers(TOWN, TOWN)
+    assert not covers(VILLAGE, TOWN)
+    assert not covers("500113", VILLAGE)
