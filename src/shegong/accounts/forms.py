@@ -17,7 +17,7 @@ class AccountForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["division"].required = True
         self.fields["division"].queryset = scoping.filter_by_scope(
-            Division.objects.filter(is_active=True, level__in=[6, 9, 12]),
+            Division.objects.service_levels(),
             user,
             "code",
             scoping.ACCOUNTS,

@@ -49,7 +49,7 @@ class ClientForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = filter_by_scope(
-            Division.objects.filter(is_active=True, level=Level.VILLAGE), user, "code"
+            Division.objects.at_level(Level.VILLAGE), user, "code"
         )
         self.fields["division"].label_from_instance = lambda d: f"{d.code} {d.name}"
         for name in Client.SENSITIVE_FIELDS:

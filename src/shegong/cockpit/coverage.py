@@ -131,7 +131,7 @@ class CoverageReport:
 
 
 def _towns_in_scope(prefixes):
-    towns = Division.objects.filter(level=Level.TOWN, is_active=True)
+    towns = Division.objects.at_level(Level.TOWN)
     # A town is shown if it lies in scope, or the scope lies inside it (a room user).
     inside = scope_q(prefixes, "code")
     around = Q(code__in=[town_of(p) for p in prefixes if len(p) > Level.TOWN])
@@ -147,7 +147,7 @@ def _towns(user) -> dict[str, tuple[str, int]]:
     if not towns:
         return {}
     villages = (
-        Division.objects.filter(level=Level.VILLAGE, is_active=True)
+        Division.objects.at_level(Level.VILLAGE)
         .filter(scope_q(prefixes, "code"))
         .annotate(town=town_of_column("code"))
         .values("town")
@@ -264,7 +264,7 @@ def coverage_drilldown(user, as_of, metric: str, town: str = ""):
     prefixes = scope_prefixes(user)
     if metric in VILLAGE_METRICS:
         qs = (
-            Division.objects.filter(level=Level.VILLAGE, is_active=True)
+            Division.objects.at_level(Level.VILLAGE)
             .filter(scope_q(prefixes, "code"))
             .order_by("code")
         )

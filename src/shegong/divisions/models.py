@@ -1,7 +1,20 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .codes import Level, town_of
+from .codes import SERVICE_LEVELS, Level, town_of
+
+
+class DivisionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def service_levels(self):
+        """Active divisions a unit, a worker or an account can sit at: district, town, village."""
+        return self.active().filter(level__in=SERVICE_LEVELS)
+
+    def at_level(self, level):
+        """Active divisions of one level (``Level.TOWN``…)."""
+        return self.active().filter(level=level)
 
 
 class Division(models.Model):
@@ -23,6 +36,8 @@ class Division(models.Model):
         verbose_name=_("parent"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = DivisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

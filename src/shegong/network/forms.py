@@ -66,7 +66,7 @@ class UnitCreateForm(UnitForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["division"].queryset = filter_by_scope(
-            Division.objects.filter(is_active=True, level__in=[6, 9, 12]), user, "code"
+            Division.objects.service_levels(), user, "code"
         )
         self.fields["division"].label_from_instance = lambda d: f"{d.code} {d.name}"
 

@@ -47,6 +47,4 @@ def towns_for(user):
     from shegong.access.scoping import filter_by_scope
     from shegong.divisions.models import Division, Level
 
-    return filter_by_scope(
-        Division.objects.filter(level=Level.TOWN, is_active=True), user, "code"
-    ).order_by("code")
+    return filter_by_scope(Division.objects.at_level(Level.TOWN), user, "code").order_by("code")
