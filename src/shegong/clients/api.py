@@ -18,6 +18,7 @@ from shegong.network.api import DivisionInScopeField
 
 from . import selectors, services
 from .models import Client, Membership, TargetGroup
+from .sensitive import without_blank_sensitive
 
 SENSITIVE_INPUT = {"write_only": True, "required": False, "allow_blank": True}
 
@@ -99,12 +100,10 @@ class ClientSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         validated_data.pop("groups", None)
-        # A blank sensitive field in an update means "unchanged": clients never get it back.
-        for name in Client.SENSITIVE_FIELDS:
-            if validated_data.get(name, None) == "":
-                validated_data.pop(name)
         services.client_update(
-            client=instance, actor=self.context["request"].user, **validated_data
+            client=instance,
+            actor=self.context["request"].user,
+            **without_blank_sensitive(validated_data),
         )
         return instance
 

@@ -6,6 +6,7 @@ from shegong.common.forms import BootstrapMixin, DateInput
 from shegong.divisions.models import Division, Level
 
 from .models import Client, Consent, HouseholdMember, TargetGroup
+from .sensitive import without_blank_sensitive
 
 FIELDS = [
     "name",
@@ -65,9 +66,7 @@ class ClientForm(BootstrapMixin, forms.ModelForm):
     def service_data(self):
         data = {name: self.cleaned_data[name] for name in FIELDS}
         if self.instance.pk:
-            for name in Client.SENSITIVE_FIELDS:
-                if not data[name]:
-                    data.pop(name)
+            data = without_blank_sensitive(data)
         data["disability_grade"] = data.get("disability_grade") or None
         return data
 
