@@ -57,9 +57,11 @@ test: install assets browser
 bench: install assets
 	$(PY) -m bench.run $(BENCH_ARGS)
 
+# Style and layers: ruff, and import-linter's contracts in pyproject.toml (imports point down).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

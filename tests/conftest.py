@@ -41,7 +41,7 @@ def ensure_divisions():
         "records.migrations.0002_catalogue",
         "clients.migrations.0002_target_groups",
         "purchasing.migrations.0002_defaults",
-        "visits.migrations.0002_default_policies",
+        "clients.migrations.0003_visit_policies",
     ):
         importlib.import_module(f"shegong.{module}").seed(apps, None)
     if not Division.objects.filter(code="500112").exists():

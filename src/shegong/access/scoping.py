@@ -9,7 +9,9 @@ column with ``LIKE 'prefix%'`` for each prefix; a user with no prefixes sees not
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from shegong.divisions.codes import Level, covers
 
@@ -181,3 +183,8 @@ def can_view_audit(user) -> bool:
 
 def can_manage_security(user) -> bool:
     return has_role(user, *PURPOSE_ROLES[SECURITY])
+
+
+def ensure_in_scope(actor, division_code: str, field: str = "division"):
+    if actor is not None and not in_scope(actor, division_code):
+        raise ValidationError({field: _("This is outside your area.")})

@@ -132,6 +132,7 @@ def user_unlock(*, user: User, actor) -> int:
 
 
 def _kind_label(kind: str) -> str:
-    from shegong.network.models import UnitKind
-
-    return str(dict(UnitKind.choices)[kind])
+    # The unit model's own choices, read through the grant's relation: access sits below
+    # the network app and never imports it.
+    unit_model = RoleGrant._meta.get_field("unit").related_model
+    return str(dict(unit_model._meta.get_field("kind").choices)[kind])

@@ -3,32 +3,18 @@
 from heapq import merge
 from itertools import islice
 
-from django.utils.translation import gettext_lazy as _
-
-from shegong.access.models import RoleGrant, User
+from shegong.access.models import User
 from shegong.access.scoping import AUDIT, scope_prefixes, scope_q
-from shegong.clients.models import Client
 from shegong.common.history import ACTIONS
-from shegong.network.models import Unit
-from shegong.people.models import Assignment, Certificate, Worker
 
-# model, label, the history column that holds the division code
-SOURCES = [
-    (Unit, _("unit"), "division__code"),
-    (Worker, _("worker"), "division__code"),
-    (Assignment, _("assignment"), "unit__division__code"),
-    (Certificate, _("certificate"), "worker__division__code"),
-    (Client, _("client"), "division__code"),
-    (User, _("account"), "division__code"),
-    (RoleGrant, _("role grant"), "user__division__code"),
-]
+from .registry import history_sources
 
 
 def change_log(user, *, kind: str = "", limit: int = 200):
     """Newest changes first, limited to the divisions the user audits."""
     prefixes = scope_prefixes(user, AUDIT)
     streams = []
-    for model, label, field in SOURCES:
+    for model, label, field in history_sources():
         if kind and model._meta.model_name != kind:
             continue
         records = (

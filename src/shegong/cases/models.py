@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shegong.clients.models import RiskTier
-from shegong.common.models import ScopedQuerySet
+from shegong.access.querysets import ScopedQuerySet
 
 
 class Stage(models.TextChoices):
@@ -46,6 +46,10 @@ class CaseQuerySet(ScopedQuerySet):
 
     def open(self):
         return self.exclude(stage=Stage.CLOSED)
+
+    def taking_services(self):
+        """Open cases not waiting on their closure: services may still be recorded under them."""
+        return self.open().exclude(stage=Stage.CLOSING)
 
 
 class Case(models.Model):

@@ -11,6 +11,8 @@ from shegong.access.scoping import can_edit_clients
 from shegong.clients.selectors import client_get
 from shegong.common.exports import table_workbook, xlsx_response
 from shegong.common.forms import apply_service_errors, submit_form
+from shegong.records.models import Method
+from shegong.records.views import record_form_page
 
 from . import selectors, services
 from .forms import (
@@ -196,3 +198,18 @@ def case_step(request, pk, step):
             messages.success(request, _("The case has been updated."))
             return redirect("cases:case-detail", pk=pk)
     return _detail(request, case, forms=forms, status=400)
+
+
+@scoped_page(check=can_edit_clients)
+def case_record_service(request, pk):
+    """Record a service under a case: the form comes filled in with what the case knows."""
+    case = selectors.case_get(request.user, pk)
+    initial = {
+        "case": case.pk,
+        "unit": case.unit_id,
+        "clients": [case.client_id],
+        "workers": [case.case_worker_id],
+        "method": Method.CASEWORK,
+        "field": case.needs.values_list("pk", flat=True).first(),
+    }
+    return record_form_page(request, initial)

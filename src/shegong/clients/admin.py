@@ -1,6 +1,8 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import TargetGroup
+from .models import TargetGroup, VisitPolicy
+from .schedule import refresh_all_due
 
 
 @admin.register(TargetGroup)
@@ -9,3 +11,18 @@ class TargetGroupAdmin(admin.ModelAdmin):
 
     list_display = ["name", "code", "is_builtin", "order"]
     readonly_fields = ["is_builtin"]
+
+
+@admin.register(VisitPolicy)
+class VisitPolicyAdmin(SimpleHistoryAdmin):
+    """Visit frequencies are district configuration."""
+
+    list_display = ["__str__", "risk_tier", "group", "interval", "working_days"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_all_due()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_all_due()

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ClientsConfig(AppConfig):
     name = "shegong.clients"
     verbose_name = _("clients")
+
+    def ready(self):
+        from shegong.audit.registry import register_history
+        from shegong.common.imports import register_importer
+
+        from .imports import roster_importer
+        from .models import Client
+
+        register_history(Client, _("client"), "division__code")
+        register_importer("roster", roster_importer)

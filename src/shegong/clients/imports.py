@@ -11,14 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shegong.access.scoping import scope_prefixes
+from shegong.access.scoping import ensure_in_scope, in_scope
 from shegong.common.crypto import lookup_hash
-from shegong.common.idcard import normalize, parse_id_number
 from shegong.common.imports import Column, ImportReport, RowError, cell_date, cell_text
-from shegong.divisions.models import Division, Level
+from shegong.divisions.models import Division
 
 from . import services
-from .models import Client, Membership, RiskTier, TargetGroup
+from .models import Client, Membership, RiskTier, TargetGroup, VisitPolicy
+from .schedule import due_by_policies, refresh_due
 
 
 def roster_columns() -> list[Column]:
@@ -86,10 +86,6 @@ def import_roster(rows, *, actor, dry_run: bool, progress=None) -> ImportReport:
 
     groups = {g.name: g for g in TargetGroup.objects.all()}
     groups |= {g.code: g for g in groups.values()}
-    villages = set(
-        Division.objects.filter(level=Level.VILLAGE, is_active=True).values_list("code", flat=True)
-    )
-    prefixes = scope_prefixes(actor) if actor is not None else ("",)
     seen: set[str] = set()
     checked = []  # (row number, text, group, start_on, parsed ID, hash)
     for done, (number, values) in enumerate(rows, start=1):
@@ -105,15 +101,9 @@ def import_roster(rows, *, actor, dry_run: bool, progress=None) -> ImportReport:
         except ValueError as exc:
             fail(number, "start_on", exc)
             start_on = None
-        if not text.get("name"):
-            fail(number, "name", _("This field is required."))
-        id_number = normalize(text.get("id_number", ""))
-        parsed = None
-        try:
-            parsed = parse_id_number(id_number)
-        except ValidationError as exc:
-            for message in exc.messages:
-                fail(number, "id_number", message)
+        # The same checks as registering one person, without its queries.
+        text["name"] = _check(number, fail, services.clean_name, text.get("name"))
+        parsed = _check(number, fail, services.clean_id_number, text.get("id_number"))
         if parsed and parsed.number in seen:
             fail(number, "id_number", _("This ID number is already on an earlier row."))
         if parsed:
@@ -125,30 +115,31 @@ def import_roster(rows, *, actor, dry_run: bool, progress=None) -> ImportReport:
     hashes = [row[5] for row in checked]
     for i in range(0, len(hashes), 5000):
         for client in Client.objects.filter(id_number_hash__in=hashes[i : i + 5000]).only(
-            "pk", "division_id", "id_number_hash", "risk_tier", "created_at", "last_visited_on"
+            "pk",
+            "name",
+            "division_id",
+            "id_number_hash",
+            "risk_tier",
+            "created_at",
+            "last_visited_on",
         ):
             existing[client.id_number_hash] = client
+    codes = {row[1].get("division", "") for row in checked}
+    divisions = {d.code: d for d in Division.objects.filter(code__in=codes)}
     new_rows, known_rows = [], []
     for row in checked:
         number, text = row[0], row[1]
         client = existing.get(row[5])
         if client is not None:
-            if not any(client.division_id.startswith(p) for p in prefixes):
-                fail(number, "id_number", _("This person is registered in another area."))
+            if actor is not None and not in_scope(actor, client.division_id):
+                _report(number, fail, services.duplicate_error(client, actor))
             else:
                 known_rows.append((client, row))
             continue
         code = text.get("division", "")
-        if code not in villages:
-            message = (
-                _("Choose a village or community (12-digit code).")
-                if Division.objects.filter(code=code).exists()
-                else _("%s is not a division code.") % (code or "—")
-            )
-            fail(number, "division", message)
-        elif not any(code.startswith(p) for p in prefixes):
-            fail(number, "division", _("This is outside your area."))
-        else:
+        before = len(report.errors)
+        _check(number, fail, _check_place, divisions.get(code), code, actor)
+        if len(report.errors) == before:
             new_rows.append(row)
     report.errors.sort(key=lambda e: e.row)
     if report.errors:
@@ -160,11 +151,30 @@ def import_roster(rows, *, actor, dry_run: bool, progress=None) -> ImportReport:
     return report
 
 
+def _report(number, fail, error: ValidationError) -> None:
+    for field, messages in error.message_dict.items():
+        for message in messages:
+            fail(number, field, message)
+
+
+def _check(number, fail, check, *args):
+    """Run one of the client services' checks on a row: its value, or None after reporting
+    its field errors on the row."""
+    try:
+        return check(*args)
+    except ValidationError as exc:
+        _report(number, fail, exc)
+        return None
+
+
+def _check_place(division, code: str, actor) -> None:
+    """Where a new person is registered: the rules of ``services.client_create``."""
+    services.check_village(division, code)
+    ensure_in_scope(actor, code)
+
+
 def _write_roster(actor, new_rows, known_rows, progress, total) -> None:
     from simple_history.utils import bulk_create_with_history
-
-    from shegong.visits.models import VisitPolicy
-    from shegong.visits.services import due_by_policies, refresh_due
 
     policies = list(VisitPolicy.objects.all())
     today = timezone.localdate()

@@ -2,8 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shegong.access.querysets import ScopedQuerySet
 from shegong.common.crypto import EncryptedTextField
-from shegong.common.models import ScopedQuerySet
 
 
 class TargetGroup(models.Model):
@@ -240,3 +240,41 @@ class HouseholdMember(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.relation})"
+
+
+class VisitPolicy(models.Model):
+    """How often clients must be visited. A client follows the strictest policy matching
+    its risk tier or any of its current target groups (REQUIREMENTS, visit frequency tiers:
+    high risk weekly, key monthly, general quarterly). Edited by the district."""
+
+    risk_tier = models.CharField(
+        _("risk tier"),
+        max_length=16,
+        choices=RiskTier.choices,
+        blank=True,
+        help_text=_("Empty: any risk tier."),
+    )
+    group = models.ForeignKey(
+        TargetGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("target group"),
+        help_text=_("Empty: any target group."),
+    )
+    interval = models.PositiveSmallIntegerField(_("interval"))
+    working_days = models.BooleanField(
+        _("count working days"),
+        default=False,
+        help_text=_("Count the interval in working days (public holidays skipped)."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("visit policy")
+        verbose_name_plural = _("visit policies")
+
+    def __str__(self):
+        unit = _("working days") if self.working_days else _("days")
+        who = self.get_risk_tier_display() or (self.group.name if self.group else _("all"))
+        return f"{who}: {self.interval} {unit}"

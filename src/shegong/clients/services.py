@@ -2,19 +2,20 @@
 the ID number is validated, its facts derived, and duplicates refused by keyed hash."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from shegong.access.scoping import CLIENT_WORKER_ROLES, has_role, in_scope
+from shegong.access.scoping import CLIENT_WORKER_ROLES, ensure_in_scope, has_role, in_scope
 from shegong.audit.models import AccessLog
 from shegong.common.crypto import lookup_hash
-from shegong.common.idcard import normalize, parse_id_number
-from shegong.common.services import ensure_in_scope, save_with_history
+from shegong.common.idcard import IdNumber, normalize, parse_id_number
+from shegong.common.services import save_with_history
 from shegong.divisions.models import Level
-from shegong.visits.services import refresh_due
 
 from .models import Client, Consent, HouseholdMember, Membership, RiskAlert, RiskTier
+from .schedule import refresh_due
 
 CLIENT_FIELDS = {
     "name",
@@ -40,55 +41,90 @@ def name_initials(name: str) -> str:
     return "".join(p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
 
 
-def _apply_identity(client: Client, actor) -> None:
-    """Validate the ID number (or the reason for its absence), derive birth date and sex,
-    and refuse a second record of the same person."""
-    number = normalize(client.id_number or "")
-    if number:
-        try:
-            parsed = parse_id_number(number)
-        except ValidationError as exc:
-            raise ValidationError({"id_number": exc.messages}) from exc
+def clean_name(name: str) -> str:
+    """The name as stored: trimmed, required, within the column's length."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("This field is required.")]})
+    try:
+        MaxLengthValidator(Client._meta.get_field("name").max_length)(name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from exc
+    return name
+
+
+def clean_id_number(value: str) -> IdNumber:
+    """A valid GB 11643 number's facts, or a ValidationError on ``id_number``."""
+    try:
+        return parse_id_number(normalize(value or ""))
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+
+
+def check_village(division, code: str = "") -> None:
+    """A client lives in an active village or community. ``code`` is what was typed, for
+    the message when no division has it."""
+    if division is None:
+        if code:
+            raise ValidationError({"division": [_("%s is not a division code.") % code]})
+        raise ValidationError({"division": [_("A client must live in a village or community.")]})
+    if division.level != Level.VILLAGE or not division.is_active:
+        raise ValidationError({"division": [_("Choose a village or community (12-digit code).")]})
+
+
+def duplicate_error(existing: Client, actor) -> ValidationError:
+    """The refusal of a second record of one person; names the person only to those who may
+    see the first record."""
+    if actor is None or in_scope(actor, existing.division_id):
+        message = _("This person is already registered: %(name)s (no. %(id)s).") % {
+            "name": existing.name,
+            "id": existing.pk,
+        }
+    else:
+        message = _(
+            "This person is already registered in another area; ask the district "
+            "to move or share the record."
+        )
+    return ValidationError({"id_number": [message]})
+
+
+def fill_derived(client: Client, parsed: IdNumber | None) -> None:
+    """The columns derived from what was typed: pinyin initials, the ID number's facts and
+    the keyed hashes used for exact look-up."""
+    client.name_initials = name_initials(client.name)
+    if parsed is not None:
         client.id_number = parsed.number
         client.birth_date, client.sex = parsed.birth_date, parsed.sex
         client.id_number_hash = lookup_hash(parsed.number)
+    else:
+        client.id_number = None
+        client.id_number_hash = None
+    client.phone_hash = lookup_hash(client.phone.strip()) if client.phone else ""
+
+
+def _apply_identity(client: Client, actor) -> None:
+    """Validate the ID number (or the reason for its absence), derive birth date and sex,
+    and refuse a second record of the same person."""
+    parsed = clean_id_number(client.id_number) if normalize(client.id_number or "") else None
+    fill_derived(client, parsed)
+    if parsed is not None:
         existing = (
             Client.objects.filter(id_number_hash=client.id_number_hash)
             .exclude(pk=client.pk)
             .first()
         )
         if existing is not None:
-            if actor is None or in_scope(actor, existing.division_id):
-                message = _("This person is already registered: %(name)s (no. %(id)s).") % {
-                    "name": existing.name,
-                    "id": existing.pk,
-                }
-            else:
-                message = _(
-                    "This person is already registered in another area; ask the district "
-                    "to move or share the record."
-                )
-            raise ValidationError({"id_number": [message]})
-    else:
-        client.id_number = None
-        client.id_number_hash = None
-        if not client.id_missing_reason.strip():
-            raise ValidationError(
-                {"id_missing_reason": [_("Give the ID number, or say why there is none.")]}
-            )
-    client.phone_hash = lookup_hash(client.phone.strip()) if client.phone else ""
+            raise duplicate_error(existing, actor)
+    elif not client.id_missing_reason.strip():
+        raise ValidationError(
+            {"id_missing_reason": [_("Give the ID number, or say why there is none.")]}
+        )
 
 
 def _validate(client: Client, actor) -> None:
-    if not client.division_id:
-        raise ValidationError({"division": [_("A client must live in a village or community.")]})
-    if client.division.level != Level.VILLAGE:
-        raise ValidationError({"division": [_("Choose a village or community (12-digit code).")]})
+    check_village(client.division if client.division_id else None)
     ensure_in_scope(actor, client.division_id)
-    if not (client.name or "").strip():
-        raise ValidationError({"name": [_("This field is required.")]})
-    client.name = client.name.strip()
-    client.name_initials = name_initials(client.name)
+    client.name = clean_name(client.name)
     _apply_identity(client, actor)
 
 
@@ -240,8 +276,6 @@ def client_merge(*, keep: Client, drop: Client, actor) -> Client:
     """Merge a duplicate into the record kept: its visits, groups, consents, household and
     alerts move over, blank fields are filled from it, and it stays (with its history)
     marked as merged, out of every list."""
-    from shegong.visits.models import Visit
-    from shegong.visits.services import refresh_due
 
     if keep.pk == drop.pk or drop.merged_into_id or keep.merged_into_id:
         raise ValidationError({"drop": [_("These records cannot be merged.")]})
@@ -255,8 +289,10 @@ def client_merge(*, keep: Client, drop: Client, actor) -> Client:
     drop.merged_into = keep
     drop._history_user = actor
     drop.save(update_fields=["id_number", "id_number_hash", "merged_into"])
-    for model in (Membership, Consent, HouseholdMember, RiskAlert, Visit):
+    for model in (Membership, Consent, HouseholdMember, RiskAlert):
         model.objects.filter(client=drop).update(client=keep)
+    # Visits belong to an app above this one: move them through the reverse relation.
+    drop.visits.update(client=keep)
     for name in MERGE_FILL_FIELDS:
         if not getattr(keep, name) and getattr(drop, name):
             setattr(keep, name, getattr(drop, name))

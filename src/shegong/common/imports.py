@@ -188,3 +188,16 @@ def template_workbook(title: str, columns: list[Column], notes: list[str]) -> by
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# kind -> function(actor) -> (columns, run(rows, dry_run=…, progress=…)), for the background
+# jobs. Each app registers its own in its AppConfig.ready, so the kernel names none of them.
+_IMPORTERS = {}
+
+
+def register_importer(kind: str, importer) -> None:
+    _IMPORTERS[kind] = importer
+
+
+def importer_for(kind: str):
+    return _IMPORTERS[kind]

@@ -12,11 +12,10 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .imports import ImportFileError, read_rows
+from .imports import ImportFileError, importer_for, read_rows
 from .models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -24,8 +23,6 @@ log = logging.getLogger(__name__)
 # Files with more rows than this are imported in the background.
 INLINE_ROWS = 2_000
 MAX_STORED_ERRORS = 10_000
-# kind -> "module.function(actor) -> (columns, run(rows, dry_run=…, progress=…))"
-IMPORTERS = {"roster": "shegong.clients.imports.roster_importer"}
 
 
 def _progress_key(job_id: int) -> str:
@@ -62,7 +59,7 @@ def run_import_job(job_id: int) -> None:
     if job.status != ImportJob.Status.QUEUED:
         return  # already taken (a worker restarted mid-job)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
-    columns_for = import_string(IMPORTERS[job.kind])
+    columns_for = importer_for(job.kind)
     columns, run = columns_for(job.created_by)
 
     def progress(done, total):

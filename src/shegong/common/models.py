@@ -3,24 +3,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ScopedQuerySet(models.QuerySet):
-    """A queryset that knows which column holds its division code.
-
-    ``visible_to(user)`` is the one place where "what may this user see" is decided; every
-    list, detail, export, report and endpoint calls it (see ``shegong.access.scoping``).
-    """
-
-    scope_field = "division__code"
-
-    def visible_to(self, user, purpose: str = "data"):
-        from shegong.access.scoping import filter_by_scope
-
-        return filter_by_scope(self, user, self.scope_field, purpose)
-
-    def within(self, prefix: str):
-        return self.filter(**{f"{self.scope_field}__startswith": prefix})
-
-
 class ImportJob(models.Model):
     """A large Excel import run in the background: the file waits in storage until the
     worker takes it, and is deleted once the import has run (it holds ID numbers)."""

@@ -9,7 +9,7 @@ from shegong.cases.api import CaseViewSet
 from shegong.clients.api import ClientViewSet
 from shegong.cockpit.api import CoverageReportView
 from shegong.common.job_api import ImportJobViewSet
-from shegong.divisions.api import DivisionViewSet
+from shegong.access.api import DivisionViewSet
 from shegong.network.api import UnitViewSet
 from shegong.people.api import WorkerViewSet
 from shegong.purchasing.api import (

@@ -14,7 +14,6 @@ from shegong.common.api import (
 )
 from shegong.common.permissions import write_permission
 from shegong.divisions.models import Division
-from shegong.people.models import Worker
 
 from . import selectors, services
 from .imports import import_unit_row, unit_columns
@@ -34,16 +33,19 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         fields = ["status", "effective_on", "note", "recorded_at"]
 
 
+# Heads are workers; the people app sits above this one, so reach its model through the
+# relation instead of importing it.
+_workers = Unit.head.field.related_model.objects
+
+
 class UnitSerializer(serializers.ModelSerializer):
     division = DivisionInScopeField()
     agency = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), allow_null=True, required=False
     )
-    head = ScopedPrimaryKeyRelatedField(
-        queryset=Worker.objects.all(), allow_null=True, required=False
-    )
+    head = ScopedPrimaryKeyRelatedField(queryset=_workers.all(), allow_null=True, required=False)
     deputy_head = ScopedPrimaryKeyRelatedField(
-        queryset=Worker.objects.all(), allow_null=True, required=False
+        queryset=_workers.all(), allow_null=True, required=False
     )
     shared_facilities = serializers.ListField(
         child=serializers.ChoiceField(choices=Facility.choices), required=False
@@ -185,4 +187,3 @@ class UnitViewSet(
         return import_response(
             request, unit_columns(), lambda values: import_unit_row(values, actor=request.user)
         )
-

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from shegong.access.scoping import filter_by_scope
 from shegong.common.forms import BootstrapMixin, DateInput
 from shegong.divisions.models import Division
-from shegong.people.models import Worker
 
 from .models import LIFECYCLE, Agency, Facility, Unit, UnitStatus
 from .services import AGENCY_FIELDS, DETAIL_FIELDS
@@ -32,7 +31,9 @@ class UnitForm(BootstrapMixin, ServiceValidatedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        workers = Worker.objects.visible_to(user).filter(is_active=True)
+        # The head field lists workers (the people app sits above this one: read the
+        # related model through the field, not an import).
+        workers = self.fields["head"].queryset.visible_to(user).filter(is_active=True)
         if self.instance.division_id:
             # A head comes from the unit's own area; keeps the list short on a phone.
             workers = workers.filter(division__code__startswith=self.instance.division_id)

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shegong.common.models import ScopedQuerySet
+from shegong.access.querysets import ScopedQuerySet
 
 
 class WorkerRole(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from shegong.common.models import ScopedQuerySet
+from shegong.access.querysets import ScopedQuerySet
 
 
 class PurchaserKind(models.TextChoices):
@@ -88,6 +88,10 @@ class ProjectQuerySet(models.QuerySet):
         from shegong.access.scoping import project_q
 
         return self.filter(project_q(user)).distinct()
+
+    def delivering(self):
+        """Projects whose contract is signed and running: services may be recorded on them."""
+        return self.filter(stage=Stage.CONTRACTED)
 
 
 class Project(models.Model):

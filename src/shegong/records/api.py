@@ -1,16 +1,19 @@
 from rest_framework import mixins, serializers, viewsets
 
 from shegong.access.scoping import can_edit_clients
-from shegong.cases.models import Case
 from shegong.clients.models import Client
 from shegong.common.api import ScopedPrimaryKeyRelatedField
 from shegong.common.permissions import write_permission
 from shegong.network.models import Unit
 from shegong.people.models import Worker
-from shegong.purchasing.models import Project
 
 from . import selectors, services
 from .models import ServiceField, ServiceItem, ServiceRecord
+
+
+# Cases and projects belong to apps above this one: reach them through the relations.
+_cases = ServiceRecord.case.field.related_model.objects
+_projects = ServiceRecord.project.field.related_model.objects
 
 
 class ServiceRecordSerializer(serializers.ModelSerializer):
@@ -24,10 +27,10 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
         queryset=ServiceItem.objects.filter(is_active=True), many=True, required=False
     )
     case = ScopedPrimaryKeyRelatedField(
-        queryset=Case.objects.open(), required=False, allow_null=True
+        queryset=_cases.open(), required=False, allow_null=True
     )
     project = ScopedPrimaryKeyRelatedField(
-        queryset=Project.objects.all(), required=False, allow_null=True
+        queryset=_projects.all(), required=False, allow_null=True
     )
 
     class Meta:

@@ -46,12 +46,12 @@ class ServiceRecordForm(BootstrapMixin, forms.ModelForm):
             "field"
         )
         self.fields["items"].label_from_instance = lambda i: f"{i.field.name}·{i.name}"
-        from shegong.cases.selectors import cases_for
-
-        self.fields["case"].queryset = cases_for(user).open().exclude(stage="closing")
-        from shegong.purchasing.selectors import projects_for
-
-        self.fields["project"].queryset = projects_for(user).filter(stage="contracted")
+        # Cases and projects live in apps above this one: their choices come through the
+        # relation, narrowed by the owning app's own queryset rules.
+        cases = self.fields["case"].queryset
+        self.fields["case"].queryset = cases.visible_to(user).taking_services()
+        projects = self.fields["project"].queryset
+        self.fields["project"].queryset = projects.visible_to(user).delivering()
         self.fields["served_on"].initial = timezone.localdate()
         self.fields["duration_minutes"].initial = 60
 

@@ -71,21 +71,12 @@ def ledger(request):
 
 @scoped_page(check=can_edit_clients)
 def record_create(request):
-    initial = {}
-    case_id = request.GET.get("case", "")
-    if case_id.isdigit():  # "record a service" from a case: fill in what the case knows
-        from shegong.cases.selectors import case_get
+    return record_form_page(request)
 
-        case = case_get(request.user, int(case_id))
-        initial = {
-            "case": case.pk,
-            "unit": case.unit_id,
-            "clients": [case.client_id],
-            "workers": [case.case_worker_id],
-            "method": "casework",
-            "field": case.needs.values_list("pk", flat=True).first(),
-        }
-    form = ServiceRecordForm(request.POST or None, user=request.user, initial=initial)
+
+def record_form_page(request, initial=None):
+    """The new-service form; a page of another app may fill in what it knows (a case)."""
+    form = ServiceRecordForm(request.POST or None, user=request.user, initial=initial or {})
     if request.method == "POST":
         ok, record = submit_form(
             request,

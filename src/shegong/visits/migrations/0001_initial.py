@@ -44,42 +44,6 @@ class Migration(migrations.Migration):
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalVisitPolicy',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('risk_tier', models.CharField(blank=True, choices=[('high', 'high risk'), ('key', 'key'), ('general', 'general')], help_text='Empty: any risk tier.', max_length=16, verbose_name='risk tier')),
-                ('interval', models.PositiveSmallIntegerField(verbose_name='interval')),
-                ('working_days', models.BooleanField(default=False, help_text='Count the interval in working days (public holidays skipped).', verbose_name='count working days')),
-                ('group', models.ForeignKey(blank=True, db_constraint=False, help_text='Empty: any target group.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clients.targetgroup', verbose_name='target group')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical visit policy',
-                'verbose_name_plural': 'historical visit policies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='VisitPolicy',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('risk_tier', models.CharField(blank=True, choices=[('high', 'high risk'), ('key', 'key'), ('general', 'general')], help_text='Empty: any risk tier.', max_length=16, verbose_name='risk tier')),
-                ('group', models.ForeignKey(blank=True, help_text='Empty: any target group.', null=True, on_delete=django.db.models.deletion.CASCADE, to='clients.targetgroup', verbose_name='target group')),
-                ('interval', models.PositiveSmallIntegerField(verbose_name='interval')),
-                ('working_days', models.BooleanField(default=False, help_text='Count the interval in working days (public holidays skipped).', verbose_name='count working days')),
-            ],
-            options={
-                'verbose_name': 'visit policy',
-                'verbose_name_plural': 'visit policies',
-            },
-        ),
-        migrations.CreateModel(
             name='Visit',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

@@ -6,7 +6,7 @@ DEFAULTS = [("high", 5, True), ("key", 30, False), ("general", 90, False)]
 
 
 def seed(apps, schema_editor):
-    VisitPolicy = apps.get_model("visits", "VisitPolicy")
+    VisitPolicy = apps.get_model("clients", "VisitPolicy")
     for tier, interval, working_days in DEFAULTS:
         if not VisitPolicy.objects.filter(risk_tier=tier, group=None).exists():
             VisitPolicy.objects.create(
@@ -15,5 +15,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("visits", "0001_initial")]
+    dependencies = [("clients", "0002_target_groups")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

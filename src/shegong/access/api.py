@@ -1,9 +1,9 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
-from shegong.access.scoping import filter_by_scope
+from shegong.divisions.models import Division
 
-from .models import Division
+from .scoping import filter_by_scope
 
 
 class DivisionSerializer(serializers.ModelSerializer):
