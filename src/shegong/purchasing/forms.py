@@ -9,6 +9,7 @@ from shegong.network.models import Agency, Unit, UnitKind
 from shegong.records.models import ServiceField
 
 from .models import EvaluationKind, FundingSource, ProcurementMethod, Project
+from .services import REGISTERED_FIELDS
 
 # Instalment schemes a contract usually follows (share %, payable after).
 SCHEMES = {
@@ -28,7 +29,7 @@ SCHEME_CHOICES = [
 class ProjectForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["purchaser", "name", "funding_source", "budget_amount", "budget_approved_on"]
+        fields = REGISTERED_FIELDS
         widgets = {"budget_approved_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):

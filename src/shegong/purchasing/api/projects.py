@@ -25,9 +25,6 @@ from .payments import (
     instalment_pay,
 )
 
-# What a purchaser writes when it registers a project; every later field is a step's.
-REGISTERED = ["name", "purchaser", "funding_source", "budget_amount", "budget_approved_on"]
-
 
 class ProjectSerializer(serializers.ModelSerializer):
     purchaser = serializers.PrimaryKeyRelatedField(queryset=Purchaser.objects.all())
@@ -40,7 +37,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = [
             "id",
-            *REGISTERED,
+            *services.REGISTERED_FIELDS,
             "stage",
             "procurement_method",
             "procurement_started_on",
@@ -58,7 +55,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "final_grade",
             "final_score",
         ]
-        read_only_fields = [f for f in fields if f not in REGISTERED]
+        read_only_fields = [f for f in fields if f not in services.REGISTERED_FIELDS]
 
     def validate_purchaser(self, purchaser):
         user = self.context["request"].user

@@ -22,6 +22,7 @@ from .guards import CENT, is_agency_staff, may_manage
 from .indicators import indicators_set
 from .payments import instalment_pay, instalment_payable, payable_share
 from .projects import (
+    REGISTERED_FIELDS,
     contract_elapsed,
     contract_sign,
     procurement_award,
@@ -35,6 +36,7 @@ from .purchasers import PURCHASER_FIELDS, purchaser_create, purchaser_update
 __all__ = [
     "CENT",
     "PURCHASER_FIELDS",
+    "REGISTERED_FIELDS",
     "contract_elapsed",
     "contract_sign",
     "evaluation_assign",

@@ -32,6 +32,10 @@ from .guards import (
     require_stage,
 )
 
+# What a project is registered with (``project_create``'s keywords); every later field is
+# set by a step.
+REGISTERED_FIELDS = ["purchaser", "name", "funding_source", "budget_amount", "budget_approved_on"]
+
 
 @transaction.atomic
 def project_create(
