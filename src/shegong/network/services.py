@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shegong.access.scoping import can_edit_network
+from shegong.access.scoping import can_edit_network, ensure_in_scope
 from shegong.common.creditcode import validate_credit_code
-from shegong.common.services import ensure_in_scope, save_with_history
+from shegong.common.services import save_with_history
 
 from .models import (
     KIND_LEVEL,

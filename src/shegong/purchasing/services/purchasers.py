@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shegong.access.scoping import can_edit_network
-from shegong.common.services import ensure_in_scope, save_with_history
+from shegong.access.scoping import can_edit_network, ensure_in_scope
+from shegong.common.services import save_with_history
 
 from ..models import Purchaser
 
