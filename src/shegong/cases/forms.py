@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from shegong.common.forms import BootstrapMixin, DateInput
 from shegong.divisions.codes import town_of
 from shegong.network.models import Unit, UnitKind
-from shegong.people.models import Assignment, Worker
 from shegong.records.models import ServiceField, ServiceItem
 
 from .models import Case, ClosureReason, Source
+from .selectors import eligible_case_workers
 
 
 class CaseOpenForm(BootstrapMixin, forms.ModelForm):
@@ -23,20 +23,15 @@ class CaseOpenForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user, client, **kwargs):
         super().__init__(*args, **kwargs)
         # The client's room and station, as far as the user may act for them.
-        own = [
-            u.pk
-            for u in Unit.objects.visible_to(user)
+        own = list(
+            Unit.objects.visible_to(user)
             .live()
             .filter(kind__in=[UnitKind.ROOM, UnitKind.STATION])
             .filter(division__code__in=[client.division_id, town_of(client.division_id)])
-        ]
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=own)
-        self.fields["unit"].empty_label = None
-        self.fields["case_worker"].queryset = (
-            Worker.objects.visible_to(user)
-            .filter(is_active=True, assignments__unit__pk__in=own)
-            .distinct()
         )
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in own])
+        self.fields["unit"].empty_label = None
+        self.fields["case_worker"].queryset = eligible_case_workers(own).visible_to(user)
         self.fields["opened_on"].initial = timezone.localdate()
         self.fields["source"].initial = Source.VISIT  # most cases start on a home visit
 
@@ -139,14 +134,5 @@ class ReassignForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_worker"].queryset = (
-            Worker.objects.filter(
-                is_active=True,
-                assignments__in=Assignment.objects.active_on(timezone.localdate()).filter(
-                    unit__division__code__startswith=town_of(case.unit.division_id)
-                ),
-            )
-            .distinct()
-            .order_by("name")
-        )
+        self.fields["case_worker"].queryset = eligible_case_workers([case.unit]).order_by("name")
         self.fields["case_worker"].initial = case.case_worker_id

@@ -1,8 +1,11 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from shegong.access.models import Role
-from shegong.access.scoping import grants_of
+from shegong.access.scoping import grants_of, scope_q
+from shegong.divisions.codes import town_of
+from shegong.people.models import Assignment, Worker
 
 from .models import Case, Stage
 
@@ -17,6 +20,22 @@ def case_get(user, pk) -> Case:
     return get_object_or_404(
         cases_for(user).prefetch_related("needs", "planned_items", "goals"), pk=pk
     )
+
+
+def eligible_case_workers(units, day=None):
+    """Workers who may carry a case held by one of ``units`` on ``day`` (today if not given):
+    active, and posted that day to the unit or anywhere in its town — a station's social
+    worker may carry a room's case. The one rule: the open and reassign forms offer these,
+    and case_open / case_reassign (the API's way in too) accept no one else."""
+    towns = {town_of(unit.division_id) for unit in units}
+    postings = Assignment.objects.active_on(day or timezone.localdate()).filter(
+        scope_q(towns, "unit__division__code")
+    )
+    return Worker.objects.filter(is_active=True, assignments__in=postings).distinct()
+
+
+def may_carry_case(worker, unit, day=None) -> bool:
+    return eligible_case_workers([unit], day).filter(pk=worker.pk).exists()
 
 
 def awaiting_approval(user):

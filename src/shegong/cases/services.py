@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from shegong.access.models import Role
 from shegong.access.scoping import grants_of, has_role, in_scope
 from shegong.common.services import save_with_history
-from shegong.divisions.codes import covers, town_of
+from shegong.divisions.codes import covers
 from shegong.network.models import UnitKind
-from shegong.people.models import Assignment
 
 from .models import OPEN_STAGES, Case, CaseEvent, CaseGoal, ClosureReason, Stage
+from .selectors import may_carry_case
 
 # Which stages each step may be taken from, and the stage it leads to (None: stays).
 STEPS = {
@@ -54,16 +54,6 @@ def _event(case, kind, actor, note="", on=None):
     )
 
 
-def _posted_near(worker, unit, day) -> bool:
-    """Posted on ``day`` to the unit, or anywhere in its town: a station's social worker
-    may carry a room's case."""
-    return (
-        Assignment.objects.active_on(day)
-        .filter(worker=worker, unit__division__code__startswith=town_of(unit.division_id))
-        .exists()
-    )
-
-
 def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
@@ -96,7 +86,7 @@ def case_open(
             errors["client"] = [
                 _("This client already has an open case: %(number)s.") % {"number": existing.number}
             ]
-    if not _posted_near(case_worker, unit, opened_on or timezone.localdate()):
+    if not may_carry_case(case_worker, unit, opened_on or timezone.localdate()):
         errors["case_worker"] = [_("The case worker is not posted to this unit or its station.")]
     _check_date(errors, "opened_on", opened_on)
     if len((presenting_problem or "").strip()) < 4:
@@ -299,7 +289,7 @@ def case_reassign(*, case, actor, case_worker) -> Case:
     _check_step(case, "reassign")
     if actor is not None and not in_scope(actor, case.unit.division_id):
         raise PermissionDenied(_("Only the unit that holds the case assigns its worker."))
-    if not _posted_near(case_worker, case.unit, timezone.localdate()):
+    if not may_carry_case(case_worker, case.unit):
         raise ValidationError(
             {"case_worker": [_("The case worker is not posted to this unit or its station.")]}
         )
