@@ -17,7 +17,7 @@ from shegong.divisions.models import Division
 
 from . import selectors, services
 from .imports import import_unit_row, unit_columns
-from .models import Agency, Facility, Unit, UnitStatus, UnitStatusChange
+from .models import STATUS_DATE_FIELD, Agency, Facility, Unit, UnitStatus, UnitStatusChange
 
 
 class DivisionInScopeField(serializers.PrimaryKeyRelatedField):
@@ -60,24 +60,9 @@ class UnitSerializer(serializers.ModelSerializer):
             "kind",
             "division",
             "division_name",
-            "name",
             "status",
-            "planned_on",
-            "established_on",
-            "operating_on",
-            "demonstration_on",
-            "closed_on",
-            "operating_mode",
-            "agency",
-            "head",
-            "deputy_head",
-            "address",
-            "phone",
-            "opening_hours",
-            "floor_area",
-            "has_casework_room",
-            "has_group_room",
-            "shared_facilities",
+            *STATUS_DATE_FIELD.values(),
+            *services.DETAIL_FIELDS,
             "status_changes",
         ]
         read_only_fields = ["status", "demonstration_on", "closed_on"]
@@ -101,9 +86,9 @@ class UnitSerializer(serializers.ModelSerializer):
         return services.unit_create(actor=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
-        for key in ("kind", "division", "planned_on", "established_on", "operating_on"):
-            validated_data.pop(key, None)
-        services.unit_update(unit=instance, actor=self.context["request"].user, **validated_data)
+        # ``validate`` refused a change to the rest; what is left of it is unchanged.
+        data = {k: v for k, v in validated_data.items() if k in services.EDITABLE_FIELDS}
+        services.unit_update(unit=instance, actor=self.context["request"].user, **data)
         return instance
 
 
