@@ -10,8 +10,8 @@ Town B (17 villages) has station B (est. 2022-03-01, no social worker) and room 
 import datetime
 
 import pytest
-from shegong.cockpit.coverage import coverage_drilldown, coverage_report
 
+from shegong.cockpit.coverage import coverage_drilldown, coverage_report
 from shegong.divisions.models import Division
 from shegong.network.models import UnitStatus
 from tests.conftest import TOWN_A, TOWN_B, D

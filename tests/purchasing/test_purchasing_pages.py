@@ -1,0 +1,167 @@
+"""Purchased-services pages: the lifecycle through forms, the board, ledger, drill-down,
+the scoring sheet and the agency register, scoped like the API."""
+
+import pytest
+
+from shegong.purchasing.models import Criterion, Project, Stage
+from tests.integration.test_pages import read_sheet
+from tests.purchasing.test_purchasing import TODAY, VALID_CODES, contracted, market  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_procure_award_and_sign_through_the_pages(market, client):  # noqa: F811
+    world = market
+    client.force_login(world.users.purchaser)
+    bad = client.post("/projects/new/", {"purchaser": world.bureau.pk, "name": ""})
+    assert bad.status_code == 200 and "name" in bad.context["form"].errors
+    response = client.post(
+        "/projects/new/",
+        {
+            "purchaser": world.bureau.pk,
+            "name": "困境儿童关爱项目",
+            "funding_source": "charity",
+            "budget_amount": "120000",
+            "budget_approved_on": str(TODAY),
+        },
+    )
+    project = Project.objects.get()
+    assert response.status_code == 302 and response.url == f"/projects/{project.pk}/"
+    jump = client.post(f"/projects/{project.pk}/close/", {"closed_on": str(TODAY)})
+    assert jump.status_code == 302 and Project.objects.get().stage == Stage.BUDGETED
+    client.post(f"/projects/{project.pk}/procure/", {"method": "inquiry", "started_on": str(TODAY)})
+    client.post(
+        f"/projects/{project.pk}/award/", {"agency": world.agency.pk, "awarded_on": str(TODAY)}
+    )
+    over = client.post(
+        f"/projects/{project.pk}/contract/",
+        {
+            "contract_number": "HT-9",
+            "contract_amount": "130000",
+            "start_on": str(TODAY),
+            "end_on": str(TODAY.replace(year=TODAY.year + 1)),
+            "units": [world.station_a.pk],
+            "full_time_per_station": 1,
+            "scheme": "40-30-30",
+        },
+    )
+    assert over.status_code == 400
+    assert "contract_amount" in over.context["forms"]["contract"].errors
+    client.post(
+        f"/projects/{project.pk}/contract/",
+        {
+            "contract_number": "HT-9",
+            "contract_amount": "110000",
+            "start_on": str(TODAY),
+            "end_on": str(TODAY.replace(year=TODAY.year + 1)),
+            "units": [world.station_a.pk],
+            "full_time_per_station": 1,
+            "scheme": "40-30-30",
+        },
+    )
+    project.refresh_from_db()
+    assert project.stage == Stage.CONTRACTED and project.commitments.get().full_time == 1
+    first = project.instalments.get(number=1)
+    client.post(f"/projects/{project.pk}/instalments/{first.pk}/pay/", {"paid_on": str(TODAY)})
+    first.refresh_from_db()
+    assert str(first.paid_amount) == "44000.00"
+    from shegong.purchasing.models import IndicatorTemplate
+
+    visits = IndicatorTemplate.objects.get(metric="visits")
+    negative = client.post(f"/projects/{project.pk}/indicators/", {f"target_{visits.pk}": "-1"})
+    assert negative.status_code == 400
+    client.post(
+        f"/projects/{project.pk}/indicators/",
+        {f"target_{visits.pk}": "120", f"weight_{visits.pk}": "30"},
+    )
+    assert [(i.template, i.target) for i in project.indicators.all()] == [(visits, 120)]
+    page = client.get(f"/projects/{project.pk}/")
+    assert page.status_code == 200 and page.context["staffing"][0]["met"]
+    assert [f.name for f in page.context["row"].figures] == [visits.name]
+    rows = read_sheet(client.get("/projects/ledger/", {"export": "xlsx"}))
+    assert rows[2][0] == "困境儿童关爱项目" and rows[2][3] == 44000
+    assert read_sheet(client.get("/projects/", {"export": "xlsx"}))[2][0] == "困境儿童关爱项目"
+    assert client.get("/projects/board/").context["rows"][0].project == project
+    assert client.get(f"/projects/{project.pk}/indicators/visits/").status_code == 200
+    assert client.get(f"/projects/{project.pk}/indicators/nonsense/").status_code == 404
+
+
+def test_scoring_sheet_for_the_evaluator_only(market, client):  # noqa: F811
+    from shegong.purchasing import services
+
+    world = market
+    project = contracted(world)
+    evaluation = services.evaluation_assign(
+        project=project,
+        actor=world.users.purchaser,
+        kind="mid",
+        evaluator=world.users.evaluator,
+        evaluator_body="第三方",
+    )
+    url = f"/evaluations/{evaluation.pk}/"
+    client.force_login(world.users.evaluator)
+    assert list(client.get("/projects/").context["to_score"]) == [evaluation]
+    client.force_login(world.users.purchaser)
+    assert client.get(url).context["editable"] is False
+    assert client.post(url, {}).status_code == 403
+    client.force_login(world.users.evaluator)
+    criteria = list(Criterion.objects.all())
+    too_high = {f"points_{criteria[0].pk}": "99"}
+    bad = client.post(url, too_high)
+    assert bad.status_code == 400 and bad.context["lines"][0]["error"]
+    full = {f"points_{c.pk}": str(c.weight) for c in criteria}
+    assert client.post(url, {**full, "submit": "1", "comments": "好"}).status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.grade == "excellent"
+    sheet = read_sheet(client.get(url, {"export": "xlsx"}))
+    assert sheet[-1][1] == "优秀 excellent" or sheet[-1][1]
+    client.force_login(world.users.agency_a)
+    client.post(f"{url}respond/", {"response": "感谢"})
+    evaluation.refresh_from_db()
+    assert evaluation.agency_response == "感谢"
+    client.force_login(world.users.station_b)
+    assert client.get(url).status_code == 404
+    assert client.get(f"/projects/{project.pk}/").status_code == 404
+
+
+def test_agency_register_checks_the_credit_code(market, client):  # noqa: F811
+    world = market
+    client.force_login(world.users.district)
+    bad = client.post("/agencies/new/", {"name": "新机构", "credit_code": "52500112MJ12345674"})
+    assert bad.status_code == 400 and "credit_code" in bad.context["form"].errors
+    ok = client.post("/agencies/new/", {"name": "新机构", "credit_code": VALID_CODES[1]})
+    assert ok.status_code == 302
+    assert client.get(ok.url).status_code == 200
+    client.force_login(world.users.purchaser)
+    assert client.get("/agencies/new/").status_code == 403
+    assert client.get("/agencies/").status_code == 200
+
+
+def test_evidence_is_the_evaluators_and_downloads_within_scope(market, client, settings, tmp_path):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shegong.purchasing import services
+
+    settings.MEDIA_ROOT = tmp_path
+    world = market
+    project = contracted(world)
+    evaluation = services.evaluation_assign(
+        project=project,
+        actor=world.users.purchaser,
+        kind="mid",
+        evaluator=world.users.evaluator,
+        evaluator_body="第三方",
+    )
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    url = f"/evaluations/{evaluation.pk}/evidence/"
+    client.force_login(world.users.agency_a)
+    assert client.post(url, {"file": SimpleUploadedFile("a.png", png)}).status_code == 403
+    client.force_login(world.users.evaluator)
+    fake = client.post(url, {"file": SimpleUploadedFile("a.png", b"not a png")}, follow=True)
+    assert evaluation.evidence.count() == 0 and fake.status_code == 200
+    client.post(url, {"file": SimpleUploadedFile("site.png", png)})
+    evidence = evaluation.evidence.get()
+    download = client.get(f"{url}{evidence.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == png
+    client.force_login(world.users.station_b)
+    assert client.get(f"{url}{evidence.pk}/").status_code == 404
