@@ -344,7 +344,7 @@ def test_pages_open_a_case_record_a_service_and_approve(world, elder, client):
         {"goals": "安装扶手\n每周电话", "review_on": str(TODAY + datetime.timedelta(days=7))},
     )
     assert Case.objects.get().stage == Stage.INTERVENTION
-    form = client.get(f"/service-records/new/?case={case.pk}").context["form"]
+    form = client.get(f"/cases/{case.pk}/record-service/").context["form"]
     assert form.initial["case"] == case.pk and form.initial["clients"] == [elder.pk]
     client.post(f"/cases/{case.pk}/request_closure/", {"reason": "withdrew"})
     detail = client.get(f"/cases/{case.pk}/")
