@@ -122,26 +122,24 @@ def import_response(request, columns, handle_row=None, *, run=None, job_kind=Non
     """Shared by every ``…/import/`` endpoint: 200 with the report when every row passed,
     400 with it (or with the file's problem) otherwise; 202 with the job when a large
     file goes to the background (poll ``import-jobs/<id>/``)."""
-    from . import jobs
-    from .imports import JOB_MAX_ROWS, JOB_MAX_UPLOAD_BYTES, ImportFileError, read_rows, run_import
+    from .imports import ImportFileError
+    from .jobs import import_upload
 
     data = ImportRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    upload, dry_run = data.validated_data["file"], data.validated_data["dry_run"]
-    limits = {"limit": JOB_MAX_ROWS, "max_bytes": JOB_MAX_UPLOAD_BYTES} if job_kind else {}
     try:
-        rows = read_rows(upload, columns, **limits)
+        report, job = import_upload(
+            actor=request.user,
+            upload=data.validated_data["file"],
+            columns=columns,
+            dry_run=data.validated_data["dry_run"],
+            handle_row=handle_row,
+            run=run,
+            job_kind=job_kind,
+        )
     except ImportFileError as exc:
         raise exceptions.ValidationError({"file": [str(exc)]}) from exc
-    if job_kind and len(rows) > jobs.INLINE_ROWS:
-        upload.seek(0)
-        job = jobs.import_job_start(
-            actor=request.user, kind=job_kind, upload=upload, dry_run=dry_run, total=len(rows)
-        )
+    if job is not None:
         job.refresh_from_db()
         return Response(import_job_data(job), status=202)
-    if run is not None:
-        report = run(rows, dry_run=dry_run)
-    else:
-        report = run_import(rows, handle_row, columns, dry_run=dry_run)
     return Response(ImportReportSerializer(report).data, status=200 if report.ok else 400)

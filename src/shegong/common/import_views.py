@@ -21,35 +21,28 @@ def import_page(
     from django.contrib import messages
     from django.shortcuts import redirect
 
-    from . import jobs
     from .forms import ImportForm
-    from .imports import JOB_MAX_ROWS, JOB_MAX_UPLOAD_BYTES, ImportFileError, read_rows, run_import
+    from .imports import ImportFileError
+    from .jobs import import_upload
 
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        limits = {"limit": JOB_MAX_ROWS, "max_bytes": JOB_MAX_UPLOAD_BYTES} if job_kind else {}
         try:
-            rows = read_rows(upload, columns, **limits)
+            report, job = import_upload(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                columns=columns,
+                dry_run=form.cleaned_data["dry_run"],
+                handle_row=handle_row,
+                run=run,
+                job_kind=job_kind,
+            )
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            if job_kind and len(rows) > jobs.INLINE_ROWS:
-                upload.seek(0)
-                job = jobs.import_job_start(
-                    actor=request.user,
-                    kind=job_kind,
-                    upload=upload,
-                    dry_run=form.cleaned_data["dry_run"],
-                    total=len(rows),
-                )
+            if job is not None:
                 return redirect("import-job", pk=job.pk)
-            dry_run = form.cleaned_data["dry_run"]
-            if run is not None:
-                report = run(rows, dry_run=dry_run)
-            else:
-                report = run_import(rows, handle_row, columns, dry_run=dry_run)
             if report.committed:
                 messages.success(request, success(report.created))
                 return redirect(back_url)

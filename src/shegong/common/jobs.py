@@ -15,7 +15,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .imports import ImportFileError, importer_for, read_rows
+from .imports import (
+    JOB_MAX_ROWS,
+    JOB_MAX_UPLOAD_BYTES,
+    ImportFileError,
+    ImportReport,
+    importer_for,
+    read_rows,
+    run_import,
+)
 from .models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -33,6 +41,29 @@ def progress_of(job: ImportJob) -> tuple[int, int]:
     if job.is_done:
         return job.total, job.total
     return cache.get(_progress_key(job.pk), (0, job.total))
+
+
+def import_upload(
+    *, actor, upload, columns, dry_run: bool, handle_row=None, run=None, job_kind=None
+) -> tuple[ImportReport | None, ImportJob | None]:
+    """What every import door (the upload page, the ``…/import/`` endpoint) does with a file:
+    read its rows, then send a file of more than INLINE_ROWS rows to a background job when
+    the import has a ``job_kind``, or else import it now — row by row through
+    ``handle_row(values)`` or as a batch through ``run(rows, dry_run=…)``.
+
+    Returns ``(report, None)`` or ``(None, job)``; raises ImportFileError when the file as a
+    whole cannot be imported. With a ``job_kind`` a file may be as large as a job takes."""
+    limits = {"limit": JOB_MAX_ROWS, "max_bytes": JOB_MAX_UPLOAD_BYTES} if job_kind else {}
+    rows = read_rows(upload, columns, **limits)
+    if job_kind and len(rows) > INLINE_ROWS:
+        upload.seek(0)
+        job = import_job_start(
+            actor=actor, kind=job_kind, upload=upload, dry_run=dry_run, total=len(rows)
+        )
+        return None, job
+    if run is not None:
+        return run(rows, dry_run=dry_run), None
+    return run_import(rows, handle_row, columns, dry_run=dry_run), None
 
 
 @transaction.atomic
