@@ -12,22 +12,15 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from .casework_data import DISTRICT
+
 PROJECTS = 200
 PREFIX = "基准项目"
 
 
 def ensure_projects(actor, out=print) -> list[int]:
-    from shegong.network.models import Agency, Unit, UnitKind
-    from shegong.purchasing.models import (
-        IndicatorTemplate,
-        Instalment,
-        Project,
-        ProjectIndicator,
-        Purchaser,
-    )
+    from shegong.purchasing.models import Project
     from shegong.records.models import ServiceRecord
-
-    from .casework import DISTRICT
 
     existing = list(
         Project.objects.filter(name__startswith=PREFIX).order_by("pk").values_list("pk", flat=True)
@@ -40,62 +33,9 @@ def ensure_projects(actor, out=print) -> list[int]:
     with transaction.atomic():
         ServiceRecord.objects.filter(project__name__startswith=PREFIX).update(project=None)
         Project.objects.filter(name__startswith=PREFIX).delete()
-        purchaser, _ = Purchaser.objects.get_or_create(
-            name="渝北区民政局（基准测试）",
-            defaults={"kind": "civil_affairs", "division_id": DISTRICT},
-        )
-        agency = Agency.objects.order_by("pk").first()
-        units = list(
-            Unit.objects.filter(division__code__startswith=DISTRICT)
-            .exclude(kind=UnitKind.CENTER)
-            .order_by("division_id")
-        )
-        today = datetime.date.today()
-        start, end = (
-            today - datetime.timedelta(days=3 * 365 + 1),
-            today + datetime.timedelta(days=30),
-        )
-        projects = Project.objects.bulk_create(
-            [
-                Project(
-                    purchaser=purchaser,
-                    division_id=DISTRICT,
-                    name=f"{PREFIX}{i + 1:03d}",
-                    funding_source="lottery",
-                    budget_amount=Decimal("300000"),
-                    budget_approved_on=start - datetime.timedelta(days=60),
-                    stage="contracted",
-                    procurement_method="public_tender",
-                    procurement_started_on=start - datetime.timedelta(days=50),
-                    awarded_on=start - datetime.timedelta(days=20),
-                    agency=agency,
-                    contract_number=f"BENCH-{i + 1:03d}",
-                    contract_amount=Decimal("280000"),
-                    start_on=start,
-                    end_on=end,
-                )
-                for i in range(PROJECTS)
-            ]
-        )
-        through = Project.units.through
-        owner = {}
-        rows = []
-        for index, unit in enumerate(units):
-            project = projects[index % PROJECTS]
-            owner[unit.pk] = project.pk
-            rows.append(through(project_id=project.pk, unit_id=unit.pk))
-        through.objects.bulk_create(rows)
-        templates = list(IndicatorTemplate.objects.all())
-        ProjectIndicator.objects.bulk_create(
-            [
-                ProjectIndicator(project=p, template=t, target=100, weight=t.default_weight)
-                for p in projects
-                for t in templates
-            ]
-        )
-        Instalment.objects.bulk_create(
-            [Instalment(project=p, number=1, share=100) for p in projects]
-        )
+        projects = _create_projects()
+        owner = _cover_units(projects)
+        _add_indicators(projects)
         with connection.cursor() as cursor:
             for unit_pk, project_pk in owner.items():
                 cursor.execute(
@@ -107,6 +47,81 @@ def ensure_projects(actor, out=print) -> list[int]:
     ids = [p.pk for p in projects]
     out(f"Loaded {PROJECTS} projects over {total:,} service records.")
     return ids
+
+
+def _create_projects() -> list:
+    """The contracted projects, running over the three years of service records."""
+    from shegong.network.models import Agency
+    from shegong.purchasing.models import Project, Purchaser
+
+    purchaser, _ = Purchaser.objects.get_or_create(
+        name="渝北区民政局（基准测试）",
+        defaults={"kind": "civil_affairs", "division_id": DISTRICT},
+    )
+    agency = Agency.objects.order_by("pk").first()
+    today = datetime.date.today()
+    start, end = (
+        today - datetime.timedelta(days=3 * 365 + 1),
+        today + datetime.timedelta(days=30),
+    )
+    return Project.objects.bulk_create(
+        [
+            Project(
+                purchaser=purchaser,
+                division_id=DISTRICT,
+                name=f"{PREFIX}{i + 1:03d}",
+                funding_source="lottery",
+                budget_amount=Decimal("300000"),
+                budget_approved_on=start - datetime.timedelta(days=60),
+                stage="contracted",
+                procurement_method="public_tender",
+                procurement_started_on=start - datetime.timedelta(days=50),
+                awarded_on=start - datetime.timedelta(days=20),
+                agency=agency,
+                contract_number=f"BENCH-{i + 1:03d}",
+                contract_amount=Decimal("280000"),
+                start_on=start,
+                end_on=end,
+            )
+            for i in range(PROJECTS)
+        ]
+    )
+
+
+def _cover_units(projects) -> dict[int, int]:
+    """Each of Yubei's stations and rooms covered by one project; return unit → project."""
+    from shegong.network.models import Unit, UnitKind
+    from shegong.purchasing.models import Project
+
+    units = list(
+        Unit.objects.filter(division__code__startswith=DISTRICT)
+        .exclude(kind=UnitKind.CENTER)
+        .order_by("division_id")
+    )
+    through = Project.units.through
+    owner = {}
+    rows = []
+    for index, unit in enumerate(units):
+        project = projects[index % PROJECTS]
+        owner[unit.pk] = project.pk
+        rows.append(through(project_id=project.pk, unit_id=unit.pk))
+    through.objects.bulk_create(rows)
+    return owner
+
+
+def _add_indicators(projects) -> None:
+    """Every template of the indicator library on every project, and one instalment."""
+    from shegong.purchasing.models import IndicatorTemplate, Instalment, ProjectIndicator
+
+    templates = list(IndicatorTemplate.objects.all())
+    ProjectIndicator.objects.bulk_create(
+        [
+            ProjectIndicator(project=p, template=t, target=100, weight=t.default_weight)
+            for p in projects
+            for t in templates
+        ]
+    )
+    Instalment.objects.bulk_create([Instalment(project=p, number=1, share=100) for p in projects])
 
 
 def bare_board(project_ids: list[int], group_ids: list[int]) -> dict:
