@@ -1,12 +1,13 @@
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import submit_form
+from shegong.common.forms import post_from_page, submit_form
 
 from . import selectors, services
 from .forms import ActivityForm, CancelForm, EvaluationForm, MembersForm, SessionForm
@@ -107,11 +108,14 @@ def activity_detail(request, pk):
 
 def _post(request, pk, form_name, make_form, action, message):
     activity = selectors.activity_get(request.user, pk)
-    form = make_form(activity)
-    ok, _result = submit_form(request, form, lambda data: action(activity, data), message)
-    if ok:
-        return redirect("activities:activity-detail", pk=pk)
-    return _detail(request, activity, status=400, **{form_name: form})
+    return post_from_page(
+        request,
+        make_form(activity),
+        lambda data: action(activity, data),
+        message,
+        back=reverse("activities:activity-detail", args=[pk]),
+        page=lambda form: _detail(request, activity, **{form_name: form}),
+    )
 
 
 @require_POST

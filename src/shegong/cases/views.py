@@ -1,8 +1,8 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,7 +10,7 @@ from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.selectors import client_get
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import apply_service_errors, submit_form
+from shegong.common.forms import post_from_page, submit_form
 from shegong.records.models import Method
 from shegong.records.views import record_form_page
 
@@ -185,19 +185,16 @@ def case_step(request, pk, step):
             % {"stage": case.get_stage_display()},
         )
         return redirect("cases:case-detail", pk=pk)
-    if form.is_valid():
-        data = form.service_data() if hasattr(form, "service_data") else form.cleaned_data
-        try:
-            STEP_ACTIONS[step](case, request.user, data)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("cases:case-detail", pk=pk)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The case has been updated."))
-            return redirect("cases:case-detail", pk=pk)
-    return _detail(request, case, forms=forms, status=400)
+    return post_from_page(
+        request,
+        form,
+        lambda data: STEP_ACTIONS[step](
+            case, request.user, form.service_data() if hasattr(form, "service_data") else data
+        ),
+        _("The case has been updated."),
+        back=reverse("cases:case-detail", args=[pk]),
+        page=lambda _bound: _detail(request, case, forms=forms),
+    )
 
 
 @scoped_page(check=can_edit_clients)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
-from shegong.common.forms import apply_service_errors, submit_form
+from shegong.common.forms import apply_service_errors, post_from_page, submit_form
 from shegong.common.history import history_rows
 from shegong.common.idcard import mask_id_number, mask_phone
 
@@ -224,32 +224,28 @@ def roster_template(request):
 @scoped_page(check=can_edit_clients)
 def consent_add(request, pk):
     client = selectors.client_get(request.user, pk)
-    form = ConsentForm(request.POST)
-    ok, _consent = submit_form(
+    return post_from_page(
         request,
-        form,
+        ConsentForm(request.POST),
         lambda data: services.consent_add(client=client, actor=request.user, **data),
         _("The consent has been recorded."),
+        back=client,
+        page=lambda form: _detail(request, client, consent_form=form),
     )
-    if ok:
-        return redirect(client)
-    return _detail(request, client, consent_form=form, status=400)
 
 
 @require_POST
 @scoped_page(check=can_edit_clients)
 def household_add(request, pk):
     client = selectors.client_get(request.user, pk)
-    form = HouseholdForm(request.POST)
-    ok, _member = submit_form(
+    return post_from_page(
         request,
-        form,
+        HouseholdForm(request.POST),
         lambda data: services.household_add(client=client, actor=request.user, **data),
         _("The household member has been added."),
+        back=client,
+        page=lambda form: _detail(request, client, household_form=form),
     )
-    if ok:
-        return redirect(client)
-    return _detail(request, client, household_form=form, status=400)
 
 
 @require_POST

@@ -1,5 +1,5 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 CHECK_WIDGETS = (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
@@ -69,6 +69,28 @@ def submit_form(request, form, action, success_message):
         return False, None
     messages.success(request, success_message)
     return True, result
+
+
+def post_from_page(request, form, action, success_message, *, back, page):
+    """A form posted from an object's page: a lifecycle step, or a line added to the object.
+
+    Valid and accepted by ``action(cleaned_data)`` (a service call): flash
+    ``success_message`` and go back to ``back`` (an object or a URL). Refused to this user
+    (PermissionDenied): flash why and go back. Otherwise ``page(form)``, the page again with
+    the form's errors (a service's ValidationError lands on its fields), answered 400."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    try:
+        ok, _result = submit_form(request, form, action, success_message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    if ok:
+        return redirect(back)
+    response = page(form)
+    response.status_code = 400
+    return response
 
 
 class ImportForm(BootstrapMixin, forms.Form):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_workers
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import submit_form
+from shegong.common.forms import post_from_page, submit_form
 from shegong.common.history import history_rows
 from shegong.common.import_views import import_page
 from shegong.common.imports import template_workbook
@@ -97,39 +97,35 @@ def _detail_with_form(request, worker, **forms):
         "assignment_form": AssignmentForm(user=request.user),
     }
     context.update(forms)
-    return render(request, "people/worker_detail.html", context, status=400)
+    return render(request, "people/worker_detail.html", context)
 
 
 @require_POST
 @scoped_page(check=can_edit_workers)
 def certificate_add(request, pk):
     worker = selectors.worker_get(request.user, pk)
-    form = CertificateForm(request.POST)
-    ok, _cert = submit_form(
+    return post_from_page(
         request,
-        form,
+        CertificateForm(request.POST),
         lambda data: services.certificate_add(worker=worker, actor=request.user, **data),
         _("The certificate has been added."),
+        back=worker,
+        page=lambda form: _detail_with_form(request, worker, certificate_form=form),
     )
-    if ok:
-        return redirect(worker)
-    return _detail_with_form(request, worker, certificate_form=form)
 
 
 @require_POST
 @scoped_page(check=can_edit_workers)
 def assignment_add(request, pk):
     worker = selectors.worker_get(request.user, pk)
-    form = AssignmentForm(request.POST, user=request.user)
-    ok, _assignment = submit_form(
+    return post_from_page(
         request,
-        form,
+        AssignmentForm(request.POST, user=request.user),
         lambda data: services.assignment_add(worker=worker, actor=request.user, **data),
         _("The posting has been added."),
+        back=worker,
+        page=lambda form: _detail_with_form(request, worker, assignment_form=form),
     )
-    if ok:
-        return redirect(worker)
-    return _detail_with_form(request, worker, assignment_form=form)
 
 
 @require_POST
