@@ -5,6 +5,7 @@ behind: late stations, rooms only planned, stations not yet operating, towns uns
 import datetime
 from dataclasses import dataclass
 
+from shegong.divisions.codes import district_of
 from shegong.divisions.models import Division, Level
 from shegong.network import services as network_services
 from shegong.network.models import Agency, Facility, OperatingMode, UnitKind
@@ -291,7 +292,7 @@ def worker(
         people_services.certificate_add(
             worker=person,
             tier=rng.choices(CERTIFICATE_TIERS, weights=[3, 5, 2, 0.3])[0],
-            number=f"CQ{division.code[:6]}{demo.certificates:06d}",
+            number=f"CQ{district_of(division.code)}{demo.certificates:06d}",
             year=rng.randint(2015, 2021),
             actor=None,
         )
