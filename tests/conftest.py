@@ -2,6 +2,7 @@
 units, workers and named personas (after Healthchecks) to test scoping against."""
 
 import datetime
+import zoneinfo
 from types import SimpleNamespace
 
 import pytest
@@ -224,6 +225,35 @@ def english_messages():
 
     with translation.override("en"):
         yield
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="HH:MM",
+        help="run every test with the clock moved to HH:MM UTC today, ticking, and the "
+        "machine's own zone set to UTC (time-machine). 16:00-24:00 UTC is already tomorrow "
+        "in the district (Asia/Shanghai), so a date taken from anything but "
+        "timezone.localdate() shows up as a failure.",
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With --clock, each test (setup, call and teardown, fixtures included) runs at that time
+    of day. Per test rather than once per session, so it holds in every xdist worker."""
+    clock = item.config.getoption("--clock")
+    if not clock:
+        return (yield)
+    import time_machine
+
+    hour, minute = (int(part) for part in clock.split(":"))
+    utc = zoneinfo.ZoneInfo("UTC")  # a ZoneInfo: time-machine also sets TZ, so date.today() is UTC
+    destination = datetime.datetime.now(utc).replace(
+        hour=hour, minute=minute, second=0, microsecond=0
+    )
+    with time_machine.travel(destination, tick=True):
+        return (yield)
 
 
 def pytest_configure(config):

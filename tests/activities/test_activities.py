@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.timezone import localdate
 from rest_framework.test import APIClient
 
 from shegong.activities import selectors, services
@@ -14,9 +15,11 @@ from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 from tests.integration.test_pages import read_sheet
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
-WEEK_AGO = TODAY - datetime.timedelta(days=7)
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
+
+
+def week_ago():
+    return localdate() - datetime.timedelta(days=7)
 
 
 def plan_group(world, members=(), **overrides):
@@ -30,7 +33,7 @@ def plan_group(world, members=(), **overrides):
         "needs": "留守儿童缺少陪伴",
         "goals": "提升自信与人际交往",
         "planned_sessions": 6,
-        "start_on": WEEK_AGO,
+        "start_on": week_ago(),
         "members": members,
     }
     data.update(overrides)
@@ -46,7 +49,7 @@ def test_a_group_from_plan_through_sessions_to_evaluation(world):
         services.session_add(
             activity=group,
             actor=world.users.station_a,
-            served_on=TODAY,
+            served_on=localdate(),
             duration_minutes=90,
             clients=[stranger],
         )
@@ -55,7 +58,7 @@ def test_a_group_from_plan_through_sessions_to_evaluation(world):
         services.session_add(
             activity=group,
             actor=world.users.station_a,
-            served_on=WEEK_AGO - datetime.timedelta(days=1),
+            served_on=week_ago() - datetime.timedelta(days=1),
             duration_minutes=90,
             clients=kids,
         )
@@ -65,13 +68,13 @@ def test_a_group_from_plan_through_sessions_to_evaluation(world):
             activity=group,
             actor=world.users.station_a,
             evaluation="小组总结",
-            evaluated_on=TODAY,
+            evaluated_on=localdate(),
             goals_met="fully",
         )
     record = services.session_add(
         activity=group,
         actor=world.users.station_a,
-        served_on=WEEK_AGO,
+        served_on=week_ago(),
         duration_minutes=90,
         clients=kids,
         other_participants=1,
@@ -83,7 +86,7 @@ def test_a_group_from_plan_through_sessions_to_evaluation(world):
     services.session_add(
         activity=group,
         actor=world.users.station_a,
-        served_on=TODAY,
+        served_on=localdate(),
         duration_minutes=90,
         clients=[kids[0], stranger],
     )
@@ -100,7 +103,7 @@ def test_a_group_from_plan_through_sessions_to_evaluation(world):
             activity=group,
             actor=world.users.station_a,
             evaluation="小组总结",
-            evaluated_on=WEEK_AGO,
+            evaluated_on=week_ago(),
             goals_met="fully",
             satisfaction=6,
         )
@@ -109,7 +112,7 @@ def test_a_group_from_plan_through_sessions_to_evaluation(world):
         activity=group,
         actor=world.users.station_a,
         evaluation="组员自信提升",
-        evaluated_on=TODAY,
+        evaluated_on=localdate(),
         goals_met="partly",
         satisfaction=4.5,
     )
@@ -118,7 +121,7 @@ def test_a_group_from_plan_through_sessions_to_evaluation(world):
         services.session_add(
             activity=group,
             actor=world.users.station_a,
-            served_on=TODAY,
+            served_on=localdate(),
             duration_minutes=60,
         )
     with pytest.raises(ValidationError):
@@ -138,7 +141,7 @@ def test_community_activity_counts_residents_and_members_must_live_in_the_area(w
     record = services.session_add(
         activity=fair,
         actor=world.users.station_a,
-        served_on=TODAY,
+        served_on=localdate(),
         duration_minutes=120,
         clients=[neighbour],
         other_participants=80,
@@ -174,7 +177,7 @@ def test_api_plans_records_sessions_and_is_scoped(world):
             "needs": "亲子沟通少",
             "goals": "改善亲子关系",
             "planned_sessions": 4,
-            "start_on": str(WEEK_AGO),
+            "start_on": str(week_ago()),
             "members": [kid.pk],
             "target_groups": ["liushou_ertong"],
         },
@@ -184,7 +187,7 @@ def test_api_plans_records_sessions_and_is_scoped(world):
     pk = made.json()["id"]
     session = station.post(
         f"/api/v1/activities/{pk}/sessions/",
-        {"served_on": str(TODAY), "duration_minutes": 90, "clients": [kid.pk]},
+        {"served_on": str(localdate()), "duration_minutes": 90, "clients": [kid.pk]},
         format="json",
     )
     assert session.status_code == 201 and session.json()["activity"] == pk
@@ -192,7 +195,7 @@ def test_api_plans_records_sessions_and_is_scoped(world):
     assert got["status"] == "running" and got["sessions"] == 1
     ended = station.post(
         f"/api/v1/activities/{pk}/evaluate/",
-        {"evaluation": "亲子关系改善", "evaluated_on": str(TODAY), "goals_met": "fully"},
+        {"evaluation": "亲子关系改善", "evaluated_on": str(localdate()), "goals_met": "fully"},
         format="json",
     )
     assert ended.status_code == 200 and ended.json()["status"] == "evaluated"
@@ -224,7 +227,7 @@ def test_pages_plan_a_group_enrol_and_record_a_session(world, client):
             "needs": "缺少陪伴",
             "goals": "提升自信",
             "planned_sessions": 6,
-            "start_on": str(WEEK_AGO),
+            "start_on": str(week_ago()),
         },
     )
     activity = Activity.objects.get()
@@ -233,14 +236,15 @@ def test_pages_plan_a_group_enrol_and_record_a_session(world, client):
         client.post(f"/activities/{activity.pk}/members/", {"members": [kid.pk]}).status_code == 302
     )
     bad_session = client.post(
-        f"/activities/{activity.pk}/sessions/", {"served_on": str(TODAY), "duration_minutes": ""}
+        f"/activities/{activity.pk}/sessions/",
+        {"served_on": str(localdate()), "duration_minutes": ""},
     )
     assert bad_session.status_code == 400
     assert "duration_minutes" in bad_session.context["session_form"].errors
     client.post(
         f"/activities/{activity.pk}/sessions/",
         {
-            "served_on": str(TODAY),
+            "served_on": str(localdate()),
             "duration_minutes": 90,
             "clients": [kid.pk],
             "other_participants": 2,

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.timezone import localdate
 from rest_framework.test import APIClient
 
 from shegong.cases import services
@@ -14,8 +15,7 @@ from shegong.records.services import service_record_create
 from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1, VILLAGE_B1
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def open_case(world, client, **overrides):
         "client": client,
         "unit": world.room_a1,
         "case_worker": world.cw_a1,
-        "opened_on": TODAY,
+        "opened_on": localdate(),
         "source": "visit",
         "presenting_problem": "独居，近期跌倒两次，情绪低落",
     }
@@ -45,7 +45,7 @@ def serve(world, case):
     return service_record_create(
         actor=world.users.room_a1,
         unit=world.room_a1,
-        served_on=TODAY,
+        served_on=localdate(),
         duration_minutes=60,
         method="casework",
         field=elderly(),
@@ -62,7 +62,7 @@ def through_plan(world, case):
         needs=[elderly()],
         risk_tier="key",
         assessment="跌倒风险高，缺少照料",
-        assessed_on=TODAY,
+        assessed_on=localdate(),
     )
     return services.case_plan(
         case=case,
@@ -70,13 +70,13 @@ def through_plan(world, case):
         goals=["安装扶手", "每周电话问候"],
         plan="链接适老化改造资源",
         planned_items=list(elderly().items.all()[:1]),
-        review_on=TODAY + datetime.timedelta(days=30),
+        review_on=localdate() + datetime.timedelta(days=30),
     )
 
 
 def test_the_whole_way_from_intake_to_an_approved_closure(world, elder):
     case = open_case(world, elder)
-    assert case.stage == Stage.INTAKE and case.number.startswith(f"GA{TODAY:%Y}-")
+    assert case.stage == Stage.INTAKE and case.number.startswith(f"GA{localdate():%Y}-")
     case = through_plan(world, case)
     assert case.stage == Stage.INTERVENTION and case.goals.count() == 2
     serve(world, case)
@@ -85,7 +85,7 @@ def test_the_whole_way_from_intake_to_an_approved_closure(world, elder):
         case=case,
         actor=world.users.room_a1,
         evaluation="扶手已安装，情绪稳定",
-        evaluated_on=TODAY,
+        evaluated_on=localdate(),
         goals_met={first_goal.pk},
         satisfaction=5,
     )
@@ -128,13 +128,13 @@ def test_illegal_steps_are_refused_with_the_stage(world, elder, stage, step):
             goals=["x"],
             plan="",
             planned_items=[],
-            review_on=TODAY,
+            review_on=localdate(),
         ),
         "evaluate": lambda: services.case_evaluate(
             case=case,
             actor=world.users.room_a1,
             evaluation="评估内容",
-            evaluated_on=TODAY,
+            evaluated_on=localdate(),
             goals_met=set(),
         ),
         "approve_closure": lambda: services.case_decide_closure(
@@ -146,7 +146,7 @@ def test_illegal_steps_are_refused_with_the_stage(world, elder, stage, step):
             needs=[elderly()],
             risk_tier="general",
             assessment="再次评估",
-            assessed_on=TODAY,
+            assessed_on=localdate(),
         ),
         "request_closure": lambda: services.case_request_closure(
             case=case, actor=world.users.room_a1, reason="moved"
@@ -164,7 +164,7 @@ def test_evaluation_needs_a_service_given_under_the_case(world, elder):
             case=case,
             actor=world.users.room_a1,
             evaluation="评估内容",
-            evaluated_on=TODAY,
+            evaluated_on=localdate(),
             goals_met=set(),
         )
     assert "Record at least one service" in str(exc.value)
@@ -210,7 +210,9 @@ def test_opening_rules(world, elder):
         open_case(world, elder, unit=world.center, actor=world.users.district)
     assert "unit" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        open_case(world, elder, opened_on=TODAY + datetime.timedelta(days=1), presenting_problem="")
+        open_case(
+            world, elder, opened_on=localdate() + datetime.timedelta(days=1), presenting_problem=""
+        )
     assert {"opened_on", "presenting_problem"} <= set(exc.value.message_dict)
     first = open_case(world, elder)
     with pytest.raises(ValidationError) as exc:
@@ -242,7 +244,7 @@ def test_api_walks_the_case_and_is_scoped(world, elder):
             "client": elder.pk,
             "unit": world.room_a1.pk,
             "case_worker": world.cw_a1.pk,
-            "opened_on": str(TODAY),
+            "opened_on": str(localdate()),
             "source": "visit",
             "presenting_problem": "独居老人，需要照料",
         },
@@ -253,7 +255,9 @@ def test_api_walks_the_case_and_is_scoped(world, elder):
     bad = room.post(f"/api/v1/cases/{pk}/assess/", {"needs": [], "risk_tier": "x"}, format="json")
     assert bad.status_code == 400 and {"risk_tier", "assessment"} <= set(bad.json())
     early = room.post(
-        f"/api/v1/cases/{pk}/plan/", {"goals": ["目标"], "review_on": str(TODAY)}, format="json"
+        f"/api/v1/cases/{pk}/plan/",
+        {"goals": ["目标"], "review_on": str(localdate())},
+        format="json",
     )
     assert early.status_code == 400 and "stage" in early.json()
     assessed = room.post(
@@ -262,7 +266,7 @@ def test_api_walks_the_case_and_is_scoped(world, elder):
             "needs": ["elderly"],
             "risk_tier": "key",
             "assessment": "需要生活照料",
-            "assessed_on": str(TODAY),
+            "assessed_on": str(localdate()),
         },
         format="json",
     )
@@ -271,7 +275,7 @@ def test_api_walks_the_case_and_is_scoped(world, elder):
         f"/api/v1/cases/{pk}/plan/",
         {
             "goals": ["每周探访一次"],
-            "review_on": str(TODAY + datetime.timedelta(days=14)),
+            "review_on": str(localdate() + datetime.timedelta(days=14)),
             "planned_items": [ServiceItem.objects.filter(field__code="elderly").first().pk],
         },
         format="json",
@@ -281,7 +285,7 @@ def test_api_walks_the_case_and_is_scoped(world, elder):
         "/api/v1/service-records/",
         {
             "unit": world.room_a1.pk,
-            "served_on": str(TODAY),
+            "served_on": str(localdate()),
             "duration_minutes": 30,
             "method": "casework",
             "field": "elderly",
@@ -319,7 +323,7 @@ def test_pages_open_a_case_record_a_service_and_approve(world, elder, client):
         {
             "unit": world.room_a1.pk,
             "case_worker": world.cw_a1.pk,
-            "opened_on": str(TODAY),
+            "opened_on": str(localdate()),
             "source": "visit",
             "presenting_problem": "独居，需要照料",
         },
@@ -336,12 +340,12 @@ def test_pages_open_a_case_record_a_service_and_approve(world, elder, client):
             "needs": [elderly().pk],
             "risk_tier": "key",
             "assessment": "需要照料",
-            "assessed_on": str(TODAY),
+            "assessed_on": str(localdate()),
         },
     )
     client.post(
         f"/cases/{case.pk}/plan/",
-        {"goals": "安装扶手\n每周电话", "review_on": str(TODAY + datetime.timedelta(days=7))},
+        {"goals": "安装扶手\n每周电话", "review_on": str(localdate() + datetime.timedelta(days=7))},
     )
     assert Case.objects.get().stage == Stage.INTERVENTION
     form = client.get(f"/cases/{case.pk}/record-service/").context["form"]
@@ -400,19 +404,19 @@ def test_an_accepted_referral_moves_the_case_and_the_station_assigns_its_worker(
 def test_the_timeline_orders_steps_by_the_day_they_took_effect(world, elder):
     from shegong.cases.selectors import timeline
 
-    case = open_case(world, elder, opened_on=TODAY - datetime.timedelta(days=10))
+    case = open_case(world, elder, opened_on=localdate() - datetime.timedelta(days=10))
     case = services.case_assess(
         case=case,
         actor=world.users.room_a1,
         needs=[elderly()],
         risk_tier="key",
         assessment="需要照料",
-        assessed_on=TODAY - datetime.timedelta(days=9),
+        assessed_on=localdate() - datetime.timedelta(days=9),
     )
     service_record_create(
         actor=world.users.room_a1,
         unit=world.room_a1,
-        served_on=TODAY - datetime.timedelta(days=5),
+        served_on=localdate() - datetime.timedelta(days=5),
         duration_minutes=30,
         method="visit",
         field=elderly(),

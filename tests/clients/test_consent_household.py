@@ -3,15 +3,16 @@
 import datetime
 
 import pytest
+from django.utils.timezone import localdate
 
 from tests.clients.test_clients import make, valid
 from tests.conftest import VILLAGE_A1, VILLAGE_B1
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def child_id() -> str:
-    birth = datetime.date.today() - datetime.timedelta(days=365 * 9)
+    birth = localdate() - datetime.timedelta(days=365 * 9)
     return valid(f"500112{birth:%Y%m%d}123")
 
 
@@ -20,7 +21,7 @@ def test_a_child_needs_the_guardian_and_cannot_consent_alone(world, client):
     client.force_login(world.users.room_a1)
     page = client.get(f"/clients/{child.pk}/")
     assert page.context["needs_guardian_consent"]
-    today = str(datetime.date.today())
+    today = str(localdate())
     alone = client.post(
         f"/clients/{child.pk}/consents/",
         {"given_by": "小明", "relation": "本人", "purpose": "建档与走访", "given_on": today},

@@ -1,9 +1,8 @@
 """Risk alerts (R3.2): a high-risk client stays on the station's and the centre's list
 until someone records the action taken."""
 
-import datetime
-
 import pytest
+from django.utils.timezone import localdate
 
 from shegong.clients import services
 from shegong.clients.models import RiskAlert
@@ -11,7 +10,7 @@ from shegong.visits.services import visit_record
 from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1, VILLAGE_B1
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def test_high_risk_raises_one_open_alert(world):
@@ -21,7 +20,7 @@ def test_high_risk_raises_one_open_alert(world):
     visit_record(
         client=client,
         actor=world.users.room_a1,
-        visited_on=datetime.date.today(),
+        visited_on=localdate(),
         mode="in_person",
         risk_change="high",
     )
@@ -33,7 +32,7 @@ def test_a_visit_that_finds_a_crisis_raises_an_alert(world):
     visit_record(
         client=client,
         actor=world.users.room_a1,
-        visited_on=datetime.date.today(),
+        visited_on=localdate(),
         mode="in_person",
         findings="老人跌倒后独自在家",
         risk_change="high",

@@ -496,9 +496,12 @@ def test_run_a_group_session(live_server, live_world, open_page):
     assert group.service_records.get().clients.get() == kid
 
 
+@pytest.mark.date_sensitive
 def test_an_evaluator_scores_an_evaluation(live_server, live_world, open_page):
     import datetime
     from decimal import Decimal
+
+    from django.utils.timezone import localdate
 
     from shegong.access.models import Role
     from shegong.purchasing import services
@@ -506,7 +509,7 @@ def test_an_evaluator_scores_an_evaluation(live_server, live_world, open_page):
     from tests.conftest import make_user
 
     world = live_world
-    today = datetime.date.today()
+    today = localdate()
     world.agency.credit_code = "52500112MJ12345673"
     world.agency.save()
     bureau = Purchaser.objects.create(

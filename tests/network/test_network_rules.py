@@ -5,12 +5,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.timezone import localdate
 
 from shegong.network import services
 from shegong.network.models import Unit, UnitKind, UnitStatus, UnitStatusChange
 from tests.conftest import TOWN_A, VILLAGE_A1, D
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def errors_of(exc) -> dict:
@@ -123,7 +124,7 @@ def test_lifecycle_dates_cannot_go_backwards_or_into_the_future(world):
             actor=None,
         )
     assert "effective_on" in errors_of(exc)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    tomorrow = localdate() + datetime.timedelta(days=2)
     with pytest.raises(ValidationError) as exc:
         services.unit_transition(
             unit=world.room_a2, to_status=UnitStatus.OPERATING, effective_on=tomorrow, actor=None

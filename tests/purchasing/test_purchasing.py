@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.timezone import localdate
 
 from shegong.access.models import Role
 from shegong.common.creditcode import validate_credit_code
@@ -13,8 +14,7 @@ from shegong.purchasing import selectors, services
 from shegong.purchasing.models import Criterion, Evaluation, Purchaser, Stage
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.timedelta
 VALID_CODES = ["91350100M000100Y43", "91110000600037341L", "52500112MJ12345673"]
 
@@ -74,7 +74,7 @@ def new_project(world, actor=None, **overrides):
         "name": "双龙湖街道社会工作站运营项目",
         "funding_source": "lottery",
         "budget_amount": Decimal("300000"),
-        "budget_approved_on": TODAY - D(400),
+        "budget_approved_on": localdate() - D(400),
     }
     data.update(overrides)
     return services.project_create(**data)
@@ -84,18 +84,18 @@ def contracted(world, **contract):
     actor = world.users.purchaser
     project = new_project(world)
     project = services.procurement_start(
-        project=project, actor=actor, method="consultation", started_on=TODAY - D(380)
+        project=project, actor=actor, method="consultation", started_on=localdate() - D(380)
     )
     project = services.procurement_award(
-        project=project, actor=actor, agency=world.agency, awarded_on=TODAY - D(370)
+        project=project, actor=actor, agency=world.agency, awarded_on=localdate() - D(370)
     )
     data = {
         "project": project,
         "actor": actor,
         "contract_number": "YBMZ-2025-017",
         "contract_amount": Decimal("280000"),
-        "start_on": TODAY - D(365),
-        "end_on": TODAY + D(1),
+        "start_on": localdate() - D(365),
+        "end_on": localdate() + D(1),
         "units": [world.station_a],
         "commitments": [(world.station_a, 1)],
         "instalments": [(40, "", None), (30, "mid", None), (30, "final", None)],
@@ -131,15 +131,21 @@ def test_the_lifecycle_end_to_end(market):
     project = contracted(world)
     assert project.stage == Stage.CONTRACTED and project.instalments.count() == 3
     first = project.instalments.get(number=1)
-    paid = services.instalment_pay(instalment=first, actor=world.users.purchaser, paid_on=TODAY)
+    paid = services.instalment_pay(
+        instalment=first, actor=world.users.purchaser, paid_on=localdate()
+    )
     assert paid.paid_amount == Decimal("112000.00")
     mid = evaluate(world, project, "mid")
     assert (mid.score, mid.grade) == (Decimal("100.00"), "excellent")
     final = evaluate(world, project, "final", points_each=5)  # a fair result
     services.instalment_pay(
-        instalment=project.instalments.get(number=2), actor=world.users.purchaser, paid_on=TODAY
+        instalment=project.instalments.get(number=2),
+        actor=world.users.purchaser,
+        paid_on=localdate(),
     )
-    closed = services.project_close(project=project, actor=world.users.purchaser, closed_on=TODAY)
+    closed = services.project_close(
+        project=project, actor=world.users.purchaser, closed_on=localdate()
+    )
     assert closed.stage == Stage.CLOSED and closed.final_grade == final.grade
     record = selectors.agency_record(world.agency)
     assert record["closed"] == 1 and record["grades"] == {final.grade: 1}
@@ -164,19 +170,19 @@ def test_illegal_jumps_are_refused_with_the_stage(market, step):
     with pytest.raises(ValidationError) as exc:
         if step == "award_before_procurement":
             services.procurement_award(
-                project=project, actor=actor, agency=world.agency, awarded_on=TODAY
+                project=project, actor=actor, agency=world.agency, awarded_on=localdate()
             )
         elif step == "contract_before_award":
             project = services.procurement_start(
-                project=project, actor=actor, method="inquiry", started_on=TODAY
+                project=project, actor=actor, method="inquiry", started_on=localdate()
             )
             services.contract_sign(
                 project=project,
                 actor=actor,
                 contract_number="X",
                 contract_amount=1,
-                start_on=TODAY,
-                end_on=TODAY + D(30),
+                start_on=localdate(),
+                end_on=localdate() + D(30),
                 units=[world.station_a],
                 instalments=[(100, "", None)],
             )
@@ -184,20 +190,20 @@ def test_illegal_jumps_are_refused_with_the_stage(market, step):
             from shegong.purchasing.models import Instalment
 
             early = Instalment.objects.create(project=project, number=1, share=100)
-            services.instalment_pay(instalment=early, actor=actor, paid_on=TODAY)
+            services.instalment_pay(instalment=early, actor=actor, paid_on=localdate())
         elif step == "close_without_final":
             project = contracted(world)
-            services.project_close(project=project, actor=actor, closed_on=TODAY)
+            services.project_close(project=project, actor=actor, closed_on=localdate())
         elif step == "procure_twice":
             services.procurement_start(
-                project=project, actor=actor, method="inquiry", started_on=TODAY
+                project=project, actor=actor, method="inquiry", started_on=localdate()
             )
             services.procurement_start(
-                project=project, actor=actor, method="inquiry", started_on=TODAY
+                project=project, actor=actor, method="inquiry", started_on=localdate()
             )
         elif step == "report_before_contract":
             services.progress_report_add(
-                project=project, actor=actor, month=TODAY, summary="本月开展走访"
+                project=project, actor=actor, month=localdate(), summary="本月开展走访"
             )
     assert "stage" in exc.value.message_dict
     assert exc.value.message_dict["stage"][0]
@@ -209,7 +215,7 @@ def test_contract_rules(market):
         contracted(
             world,
             contract_amount=Decimal("300001"),
-            end_on=TODAY - D(400),
+            end_on=localdate() - D(400),
             units=[world.other_station],
             instalments=[(50, "", None), (40, "final", None)],
         )
@@ -222,7 +228,7 @@ def test_grade_sets_the_payable_share_and_payment_waits_for_the_evaluation(marke
     mid_instalment = project.instalments.get(number=2)
     with pytest.raises(ValidationError) as exc:  # the mid-term evaluation is not in yet
         services.instalment_pay(
-            instalment=mid_instalment, actor=world.users.purchaser, paid_on=TODAY
+            instalment=mid_instalment, actor=world.users.purchaser, paid_on=localdate()
         )
     assert "instalment" in exc.value.message_dict
     mid = evaluate(world, project, "mid", points_each=5)
@@ -234,17 +240,17 @@ def test_grade_sets_the_payable_share_and_payment_waits_for_the_evaluation(marke
         services.instalment_pay(
             instalment=mid_instalment,
             actor=world.users.purchaser,
-            paid_on=TODAY,
+            paid_on=localdate(),
             amount=Decimal("84000"),
         )
     assert "amount" in exc.value.message_dict
     paid = services.instalment_pay(
-        instalment=mid_instalment, actor=world.users.purchaser, paid_on=TODAY
+        instalment=mid_instalment, actor=world.users.purchaser, paid_on=localdate()
     )
     assert paid.paid_amount == payable and paid.withheld_note
     with pytest.raises(ValidationError):
         services.instalment_pay(
-            instalment=mid_instalment, actor=world.users.purchaser, paid_on=TODAY
+            instalment=mid_instalment, actor=world.users.purchaser, paid_on=localdate()
         )
 
 
@@ -322,7 +328,9 @@ def test_ledger_and_staffing(market):
     world = market
     project = contracted(world)
     services.instalment_pay(
-        instalment=project.instalments.get(number=1), actor=world.users.purchaser, paid_on=TODAY
+        instalment=project.instalments.get(number=1),
+        actor=world.users.purchaser,
+        paid_on=localdate(),
     )
     [row] = selectors.ledger(world.users.purchaser)
     assert (row["contract"], row["paid"], row["due"], row["remaining"]) == (
@@ -344,7 +352,9 @@ def test_ledger_and_staffing(market):
     assert advance_only["ahead"] is False  # the 40 % advance is owed on signing
     evaluate(world, project, "mid")
     services.instalment_pay(
-        instalment=project.instalments.get(number=2), actor=world.users.purchaser, paid_on=TODAY
+        instalment=project.instalments.get(number=2),
+        actor=world.users.purchaser,
+        paid_on=localdate(),
     )
     [flagged] = browser.get("/projects/ledger/").context["rows"]
     assert flagged["ahead"] is True  # 30 % more paid, nothing delivered
@@ -384,7 +394,7 @@ def test_indicators_equal_hand_computed_figures_and_drill_down(market):
         return service_record_create(
             actor=actor,
             unit=world.station_a,
-            served_on=TODAY,
+            served_on=localdate(),
             duration_minutes=minutes,
             method=method,
             field=field,
@@ -398,7 +408,7 @@ def test_indicators_equal_hand_computed_figures_and_drill_down(market):
         client=elder,
         unit=world.station_a,
         case_worker=world.sw_a,
-        opened_on=TODAY,
+        opened_on=localdate(),
         source="visit",
         presenting_problem="独居需要照料",
     )
@@ -408,10 +418,10 @@ def test_indicators_equal_hand_computed_figures_and_drill_down(market):
         needs=[field],
         risk_tier="key",
         assessment="需要照料",
-        assessed_on=TODAY,
+        assessed_on=localdate(),
     )
     case = cases.case_plan(
-        case=case, actor=actor, goals=["每周探访"], plan="", planned_items=[], review_on=TODAY
+        case=case, actor=actor, goals=["每周探访"], plan="", planned_items=[], review_on=localdate()
     )
     serve("visit", 60, [elder], case=case)
     serve("visit", 30, [child])
@@ -421,7 +431,7 @@ def test_indicators_equal_hand_computed_figures_and_drill_down(market):
         case=case,
         actor=actor,
         evaluation="目标达成",
-        evaluated_on=TODAY,
+        evaluated_on=localdate(),
         goals_met={case.goals.get().pk},
         satisfaction=4,
     )

@@ -5,12 +5,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils.timezone import localdate
 from rest_framework.test import APIClient
 
 from shegong.purchasing.models import Criterion, Purchaser
-from tests.purchasing.test_purchasing import TODAY, VALID_CODES, contracted, market  # noqa: F401
+from tests.purchasing.test_purchasing import VALID_CODES, contracted, market  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.timedelta
 
 
@@ -30,27 +31,29 @@ def test_lifecycle_over_the_api(market):  # noqa: F811
             "purchaser": world.bureau.pk,
             "funding_source": "lottery",
             "budget_amount": "200000",
-            "budget_approved_on": str(TODAY - D(100)),
+            "budget_approved_on": str(localdate() - D(100)),
         },
         format="json",
     )
     assert made.status_code == 201, made.json()
     pk = made.json()["id"]
-    early = buyer.post(f"/api/v1/projects/{pk}/pay/", {"instalment": 1, "paid_on": str(TODAY)})
+    early = buyer.post(
+        f"/api/v1/projects/{pk}/pay/", {"instalment": 1, "paid_on": str(localdate())}
+    )
     assert early.status_code == 404  # no instalments before a contract
-    jump = buyer.post(f"/api/v1/projects/{pk}/close/", {"closed_on": str(TODAY)})
+    jump = buyer.post(f"/api/v1/projects/{pk}/close/", {"closed_on": str(localdate())})
     assert jump.status_code == 400 and "stage" in jump.json()
     assert (
         buyer.post(
             f"/api/v1/projects/{pk}/procure/",
-            {"method": "public_tender", "started_on": str(TODAY - D(90))},
+            {"method": "public_tender", "started_on": str(localdate() - D(90))},
         ).status_code
         == 200
     )
     assert (
         buyer.post(
             f"/api/v1/projects/{pk}/award/",
-            {"agency": world.agency.pk, "awarded_on": str(TODAY - D(80))},
+            {"agency": world.agency.pk, "awarded_on": str(localdate() - D(80))},
         ).status_code
         == 200
     )
@@ -59,8 +62,8 @@ def test_lifecycle_over_the_api(market):  # noqa: F811
         {
             "contract_number": "HT-1",
             "contract_amount": "190000",
-            "start_on": str(TODAY - D(70)),
-            "end_on": str(TODAY + D(295)),
+            "start_on": str(localdate() - D(70)),
+            "end_on": str(localdate() + D(295)),
             "units": [world.station_b.pk],
             "fields": ["elderly"],
             "target_groups": ["dibao"],
@@ -73,15 +76,17 @@ def test_lifecycle_over_the_api(market):  # noqa: F811
     body = signed.json()
     assert body["stage"] == "contracted" and len(body["instalments"]) == 2
     first = body["instalments"][0]["id"]
-    paid = buyer.post(f"/api/v1/projects/{pk}/pay/", {"instalment": first, "paid_on": str(TODAY)})
+    paid = buyer.post(
+        f"/api/v1/projects/{pk}/pay/", {"instalment": first, "paid_on": str(localdate())}
+    )
     assert paid.status_code == 200 and paid.json()["instalments"][0]["paid_amount"] == "95000.00"
     second = body["instalments"][1]["id"]
     waiting = buyer.post(
-        f"/api/v1/projects/{pk}/pay/", {"instalment": second, "paid_on": str(TODAY)}
+        f"/api/v1/projects/{pk}/pay/", {"instalment": second, "paid_on": str(localdate())}
     )
     assert waiting.status_code == 400 and "instalment" in waiting.json()
     report = api_for(world.users.agency_a).post(
-        f"/api/v1/projects/{pk}/reports/", {"month": str(TODAY), "summary": "本月走访120户"}
+        f"/api/v1/projects/{pk}/reports/", {"month": str(localdate()), "summary": "本月走访120户"}
     )
     assert report.status_code == 201
     from shegong.purchasing.models import IndicatorTemplate
@@ -144,21 +149,21 @@ def two_projects(market):  # noqa: F811
         name="回兴街道项目",
         funding_source="town_funds",
         budget_amount=Decimal("50000"),
-        budget_approved_on=TODAY - D(100),
+        budget_approved_on=localdate() - D(100),
     )
     other = services.procurement_start(
-        project=other, actor=town_actor, method="inquiry", started_on=TODAY - D(90)
+        project=other, actor=town_actor, method="inquiry", started_on=localdate() - D(90)
     )
     other = services.procurement_award(
-        project=other, actor=town_actor, agency=world.other_agency, awarded_on=TODAY - D(80)
+        project=other, actor=town_actor, agency=world.other_agency, awarded_on=localdate() - D(80)
     )
     other = services.contract_sign(
         project=other,
         actor=town_actor,
         contract_number="HX-1",
         contract_amount=Decimal("50000"),
-        start_on=TODAY - D(70),
-        end_on=TODAY + D(100),
+        start_on=localdate() - D(70),
+        end_on=localdate() + D(100),
         units=[world.station_b],
         instalments=[(100, "", None)],
     )
@@ -219,12 +224,12 @@ def test_read_only_roles_cannot_step_a_project(two_projects):
     world, mine, _other = two_projects
     for persona in ("evaluator", "agency_a", "station_a"):
         api = api_for(getattr(world.users, persona))
-        response = api.post(f"/api/v1/projects/{mine.pk}/close/", {"closed_on": str(TODAY)})
+        response = api.post(f"/api/v1/projects/{mine.pk}/close/", {"closed_on": str(localdate())})
         assert response.status_code == 403, persona
     # A purchaser steps only its own projects: another's is not even there.
     town = api_for(world.users.town_buyer)
     assert (
-        town.post(f"/api/v1/projects/{mine.pk}/close/", {"closed_on": str(TODAY)}).status_code
+        town.post(f"/api/v1/projects/{mine.pk}/close/", {"closed_on": str(localdate())}).status_code
         == 404
     )
 
@@ -237,7 +242,7 @@ def test_evaluator_scores_only_its_sheet_and_cannot_change_service_records(two_p
     record = service_record_create(
         actor=world.users.station_a,
         unit=world.station_a,
-        served_on=TODAY,
+        served_on=localdate(),
         duration_minutes=30,
         method="visit",
         field=ServiceField.objects.first(),
@@ -291,7 +296,7 @@ def test_service_record_project_link_rules(two_projects):
     api = api_for(world.users.station_a)
     base = {
         "unit": world.station_a.pk,
-        "served_on": str(TODAY),
+        "served_on": str(localdate()),
         "duration_minutes": 30,
         "method": "visit",
         "field": ServiceField.objects.first().code,
@@ -304,7 +309,7 @@ def test_service_record_project_link_rules(two_projects):
     assert wrong.status_code == 400 and "project" in wrong.json()
     late = api.post(
         "/api/v1/service-records/",
-        {**base, "project": mine.pk, "served_on": str(TODAY - D(400))},
+        {**base, "project": mine.pk, "served_on": str(localdate() - D(400))},
         format="json",
     )
     assert late.status_code == 400 and "project" in late.json()

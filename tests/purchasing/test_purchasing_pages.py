@@ -2,12 +2,13 @@
 the scoring sheet and the agency register, scoped like the API."""
 
 import pytest
+from django.utils.timezone import localdate
 
 from shegong.purchasing.models import Criterion, Project, Stage
 from tests.integration.test_pages import read_sheet
-from tests.purchasing.test_purchasing import TODAY, VALID_CODES, contracted, market  # noqa: F401
+from tests.purchasing.test_purchasing import VALID_CODES, contracted, market  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def test_register_procure_award_and_sign_through_the_pages(market, client):  # noqa: F811
@@ -22,24 +23,27 @@ def test_register_procure_award_and_sign_through_the_pages(market, client):  # n
             "name": "困境儿童关爱项目",
             "funding_source": "charity",
             "budget_amount": "120000",
-            "budget_approved_on": str(TODAY),
+            "budget_approved_on": str(localdate()),
         },
     )
     project = Project.objects.get()
     assert response.status_code == 302 and response.url == f"/projects/{project.pk}/"
-    jump = client.post(f"/projects/{project.pk}/close/", {"closed_on": str(TODAY)})
+    jump = client.post(f"/projects/{project.pk}/close/", {"closed_on": str(localdate())})
     assert jump.status_code == 302 and Project.objects.get().stage == Stage.BUDGETED
-    client.post(f"/projects/{project.pk}/procure/", {"method": "inquiry", "started_on": str(TODAY)})
     client.post(
-        f"/projects/{project.pk}/award/", {"agency": world.agency.pk, "awarded_on": str(TODAY)}
+        f"/projects/{project.pk}/procure/", {"method": "inquiry", "started_on": str(localdate())}
+    )
+    client.post(
+        f"/projects/{project.pk}/award/",
+        {"agency": world.agency.pk, "awarded_on": str(localdate())},
     )
     over = client.post(
         f"/projects/{project.pk}/contract/",
         {
             "contract_number": "HT-9",
             "contract_amount": "130000",
-            "start_on": str(TODAY),
-            "end_on": str(TODAY.replace(year=TODAY.year + 1)),
+            "start_on": str(localdate()),
+            "end_on": str(localdate().replace(year=localdate().year + 1)),
             "units": [world.station_a.pk],
             "full_time_per_station": 1,
             "scheme": "40-30-30",
@@ -52,8 +56,8 @@ def test_register_procure_award_and_sign_through_the_pages(market, client):  # n
         {
             "contract_number": "HT-9",
             "contract_amount": "110000",
-            "start_on": str(TODAY),
-            "end_on": str(TODAY.replace(year=TODAY.year + 1)),
+            "start_on": str(localdate()),
+            "end_on": str(localdate().replace(year=localdate().year + 1)),
             "units": [world.station_a.pk],
             "full_time_per_station": 1,
             "scheme": "40-30-30",
@@ -62,7 +66,9 @@ def test_register_procure_award_and_sign_through_the_pages(market, client):  # n
     project.refresh_from_db()
     assert project.stage == Stage.CONTRACTED and project.commitments.get().full_time == 1
     first = project.instalments.get(number=1)
-    client.post(f"/projects/{project.pk}/instalments/{first.pk}/pay/", {"paid_on": str(TODAY)})
+    client.post(
+        f"/projects/{project.pk}/instalments/{first.pk}/pay/", {"paid_on": str(localdate())}
+    )
     first.refresh_from_db()
     assert str(first.paid_amount) == "44000.00"
     from shegong.purchasing.models import IndicatorTemplate

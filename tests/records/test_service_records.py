@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.timezone import localdate
 from rest_framework.test import APIClient
 
 from shegong.records.models import Attachment, ServiceField, ServiceItem, ServiceRecord
@@ -11,8 +12,7 @@ from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1, VILLAGE_B1
 from tests.integration.test_pages import read_sheet
 
-pytestmark = pytest.mark.django_db
-TODAY = str(datetime.date.today())
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -25,7 +25,7 @@ def post_record(client, world, **overrides):
     elderly = ServiceField.objects.get(code="elderly")
     data = {
         "unit": world.room_a1.pk,
-        "served_on": TODAY,
+        "served_on": str(localdate()),
         "duration_minutes": 45,
         "method": "visit",
         "field": elderly.pk,
@@ -64,7 +64,7 @@ def test_rules_are_form_errors(world, client):
         client,
         world,
         other_participants=3,
-        served_on=str(datetime.date.today() + datetime.timedelta(days=1)),
+        served_on=str(localdate() + datetime.timedelta(days=1)),
     )
     assert future.context["form"].errors["served_on"]
     assert ServiceRecord.objects.count() == 0
@@ -100,7 +100,7 @@ def test_ledger_and_api_are_scoped(world, client):
         "/api/v1/service-records/",
         {
             "unit": world.station_a.pk,
-            "served_on": TODAY,
+            "served_on": str(localdate()),
             "duration_minutes": 90,
             "method": "group",
             "field": "children",
@@ -113,7 +113,7 @@ def test_ledger_and_api_are_scoped(world, client):
         "/api/v1/service-records/",
         {
             "unit": world.station_b.pk,
-            "served_on": TODAY,
+            "served_on": str(localdate()),
             "duration_minutes": 90,
             "method": "group",
             "field": "children",

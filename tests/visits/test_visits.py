@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.timezone import localdate
 
 from shegong.clients.models import TargetGroup, VisitPolicy
 from shegong.clients.schedule import next_due, refresh_all_due
@@ -13,7 +14,7 @@ from shegong.visits.selectors import due_clients
 from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1, VILLAGE_B1
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.date
 
 
@@ -73,7 +74,7 @@ def test_future_visit_is_refused(world):
         services.visit_record(
             client=client,
             actor=world.users.room_a1,
-            visited_on=datetime.date.today() + datetime.timedelta(days=1),
+            visited_on=localdate() + datetime.timedelta(days=1),
             mode="phone",
         )
     assert "visited_on" in exc.value.message_dict
@@ -82,7 +83,7 @@ def test_future_visit_is_refused(world):
 def test_due_list_is_scoped(world):
     a1 = make(world, name="甲", village=VILLAGE_A1, risk_tier="high")
     b1 = make(world, name="乙", village=VILLAGE_B1, risk_tier="high")
-    later = datetime.date.today() + datetime.timedelta(days=30)
+    later = localdate() + datetime.timedelta(days=30)
     assert set(due_clients(world.users.district, today=later)) == {a1, b1}
     assert list(due_clients(world.users.room_a1, today=later)) == [a1]
     assert list(due_clients(world.users.station_b, today=later)) == [b1]
@@ -95,7 +96,7 @@ def test_visit_pages_and_api(world, client):
     mine = make(world, name="甲", village=VILLAGE_A1, risk_tier="high")
     other = make(world, name="乙", village=VILLAGE_B1, risk_tier="high")
     client.force_login(world.users.room_a1)
-    later = datetime.date.today()
+    later = localdate()
     listed = client.get("/visits/due/", {"page": 1})
     assert listed.status_code == 200
     assert client.get(f"/clients/{other.pk}/visits/new/").status_code == 404
@@ -155,7 +156,7 @@ def test_due_list_api_is_scoped_and_orders_the_most_overdue_first(world):
     from tests.clients.test_clients import make
     from tests.conftest import VILLAGE_A1, VILLAGE_B1
 
-    today = datetime.date.today()
+    today = localdate()
     late = make(world, name="逾期老人", village=VILLAGE_A1)
     soon = make(world, name="将到期", village=VILLAGE_A1)
     other = make(world, name="回兴居民", village=VILLAGE_B1)
@@ -175,7 +176,6 @@ def test_due_list_api_is_scoped_and_orders_the_most_overdue_first(world):
 
 
 def test_due_list_per_worker(world, client):
-    import datetime
 
     from rest_framework.test import APIClient
 
@@ -183,7 +183,7 @@ def test_due_list_per_worker(world, client):
     from tests.clients.test_clients import make
     from tests.conftest import VILLAGE_A1, VILLAGE_A2
 
-    today = datetime.date.today()
+    today = localdate()
     a1 = make(world, name="五星路老人", village=VILLAGE_A1)
     a2 = make(world, name="龙昌街老人", village=VILLAGE_A2)
     Client.objects.filter(pk__in=[a1.pk, a2.pk]).update(next_visit_due=today)
