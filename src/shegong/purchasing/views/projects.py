@@ -2,17 +2,17 @@
 steps posted from it."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_manage_projects
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import apply_service_errors, submit_form
+from shegong.common.forms import post_from_page, submit_form
 
 from .. import indicators, selectors, services
 from ..forms import (
@@ -141,7 +141,7 @@ def _instalments(project) -> list[dict]:
     return rows
 
 
-def _detail(request, project, bound=None, status=200):
+def _detail(request, project, bound=None):
     """The project page; ``bound`` is (step, form) when a posted step failed."""
     user = request.user
     manage = services.may_manage(user, project)
@@ -167,7 +167,6 @@ def _detail(request, project, bound=None, status=200):
             "staffing": selectors.staffing(project) if live else [],
             "reports": project.reports.select_related("submitted_by")[:12],
         },
-        status=status,
     )
 
 
@@ -190,17 +189,16 @@ def project_step(request, pk, step):
             % {"stage": project.get_stage_display()},
         )
         return redirect("purchasing:project-detail", pk=pk)
-    if form.is_valid():
-        data = form.service_data() if hasattr(form, "service_data") else form.cleaned_data
-        _form_class, service = STEPS[project.stage][step]
-        try:
-            service(project=project, actor=request.user, **data)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("purchasing:project-detail", pk=pk)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The project has been updated."))
-            return redirect("purchasing:project-detail", pk=pk)
-    return _detail(request, project, bound=(step, form), status=400)
+    _form_class, service = STEPS[project.stage][step]
+    return post_from_page(
+        request,
+        form,
+        lambda data: service(
+            project=project,
+            actor=request.user,
+            **(form.service_data() if hasattr(form, "service_data") else data),
+        ),
+        _("The project has been updated."),
+        back=reverse("purchasing:project-detail", args=[pk]),
+        page=lambda bound: _detail(request, project, bound=(step, bound)),
+    )
