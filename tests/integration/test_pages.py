@@ -199,7 +199,7 @@ def test_configuration_admin_pages_load(world, client):
     for url in (
         "/admin/records/servicefield/",
         "/admin/clients/targetgroup/",
-        "/admin/visits/visitpolicy/",
+        "/admin/clients/visitpolicy/",
         "/admin/network/agency/",
         "/admin/divisions/division/",
     ):
