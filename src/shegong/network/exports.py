@@ -1,6 +1,5 @@
 """Excel exports of the network's reports (openpyxl)."""
 
-
 from django.utils.translation import gettext as _
 
 

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shegong.common.services import ensure_in_scope, save_with_history
+from shegong.access.scoping import ensure_in_scope
+from shegong.common.services import save_with_history
 
 from .models import Assignment, Certificate, Worker, WorkerRole
 
