@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from shegong.clients.models import RiskTier
 from shegong.access.querysets import ScopedQuerySet
+from shegong.clients.models import RiskTier
 
 
 class Stage(models.TextChoices):

@@ -3,13 +3,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from shegong.access.api import DivisionViewSet
 from shegong.accounts.api import UserViewSet
 from shegong.activities.api import ActivityViewSet
 from shegong.cases.api import CaseViewSet
 from shegong.clients.api import ClientViewSet
 from shegong.cockpit.api import CoverageReportView
 from shegong.common.job_api import ImportJobViewSet
-from shegong.access.api import DivisionViewSet
 from shegong.network.api import UnitViewSet
 from shegong.people.api import WorkerViewSet
 from shegong.purchasing.api import (

@@ -10,7 +10,6 @@ from shegong.people.models import Worker
 from . import selectors, services
 from .models import ServiceField, ServiceItem, ServiceRecord
 
-
 # Cases and projects belong to apps above this one: reach them through the relations.
 _cases = ServiceRecord.case.field.related_model.objects
 _projects = ServiceRecord.project.field.related_model.objects
@@ -26,9 +25,7 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
     items = serializers.PrimaryKeyRelatedField(
         queryset=ServiceItem.objects.filter(is_active=True), many=True, required=False
     )
-    case = ScopedPrimaryKeyRelatedField(
-        queryset=_cases.open(), required=False, allow_null=True
-    )
+    case = ScopedPrimaryKeyRelatedField(queryset=_cases.open(), required=False, allow_null=True)
     project = ScopedPrimaryKeyRelatedField(
         queryset=_projects.all(), required=False, allow_null=True
     )
