@@ -8,15 +8,24 @@ DISTRICT ?= 500112
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install assets messages lint format migrate demo serve clean browser
+.PHONY: run test bench install lock assets messages lint format migrate demo serve clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Installs exactly what requirements.lock pins; pyproject.toml only states the ranges.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Upgrading is deliberate: re-resolve the pins within pyproject.toml's ranges, then review
+# the diff of requirements.lock and run the suite before committing it.
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--python-platform linux --upgrade -o requirements.lock
 
 install: $(VENV)/.installed
 
