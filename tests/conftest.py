@@ -8,14 +8,13 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 
-from shegong.access import services as access_services
 from shegong.access.models import Role
 from shegong.divisions.models import Division
-from shegong.network import services as network_services
-from shegong.network.models import Agency, OperatingMode, UnitKind
-from shegong.people import services as people_services
-
-PASSWORD = "Test-Passw0rd!"
+from shegong.network.models import UnitKind
+from tests.access.factories import PASSWORD as PASSWORD  # tests import it from here
+from tests.access.factories import UserFactory
+from tests.network.factories import AgencyFactory, UnitFactory
+from tests.people.factories import WorkerFactory
 
 TOWN_A, TOWN_B = "500112002", "500112004"
 VILLAGE_A1, VILLAGE_A2, VILLAGE_B1 = "500112002001", "500112002002", "500112004001"
@@ -51,158 +50,127 @@ def ensure_divisions():
 
 
 def make_user(username, role=None, unit=None, agency=None, division=None, purchaser=None):
-    division = division or (unit.division if unit else Division.objects.get(code="500112"))
-    user, _ = access_services.user_create(
-        actor=None,
-        username=username,
-        display_name=username,
-        division=division,
-        password=PASSWORD,
+    """An account (through the access services) with one role grant, if a role is given."""
+    where = {"division": division} if division else {}
+    return UserFactory(
+        username=username, role=role, unit=unit, agency=agency, purchaser=purchaser, **where
     )
-    if role:
-        access_services.grant_add(
-            user=user, role=role, unit=unit, agency=agency, purchaser=purchaser, actor=None
-        )
-    return user
+
+
+def build_units(div, agency, other_agency):
+    """The centre, towns A and B with their stations and three rooms, and a station in
+    another district. Dated so that coverage has something to count (see test_coverage)."""
+    return SimpleNamespace(
+        center=UnitFactory(
+            kind=UnitKind.CENTER,
+            division=div["500112"],
+            name="渝北区社会工作指导中心",
+            established_on=D(2021, 3, 1),
+            operating_on=D(2021, 6, 1),
+            agency=agency,
+        ),
+        station_a=UnitFactory(
+            kind=UnitKind.STATION,
+            division=div[TOWN_A],
+            name="双龙湖街道社会工作站",
+            established_on=D(2021, 6, 1),
+            operating_on=D(2022, 3, 1),
+            agency=agency,
+        ),
+        station_b=UnitFactory(
+            kind=UnitKind.STATION,
+            division=div[TOWN_B],
+            name="回兴街道社会工作站",
+            established_on=D(2022, 3, 1),
+            agency=other_agency,
+        ),
+        room_a1=UnitFactory(
+            division=div[VILLAGE_A1],
+            name="五星路社区社会工作室",
+            established_on=D(2021, 9, 1),
+            operating_on=D(2022, 5, 1),
+        ),
+        room_a2=UnitFactory(
+            division=div[VILLAGE_A2], name="龙昌街社区社会工作室", established_on=D(2021, 10, 1)
+        ),
+        room_b1=UnitFactory(
+            division=div[VILLAGE_B1], name="回兴B1社会工作室", established_on=D(2022, 1, 10)
+        ),
+        other_station=UnitFactory(
+            kind=UnitKind.STATION,
+            division=div[OTHER_TOWN],
+            name="渝中区某街道社会工作站",
+            established_on=D(2021, 5, 1),
+        ),
+    )
+
+
+def build_workers(div, agency, units):
+    """A social worker at station A, a certified grid worker in room A1, an uncertified
+    mediator in room A2, a worker certified in 2023 in room B1, and one in another district."""
+    return SimpleNamespace(
+        sw_a=WorkerFactory(
+            name="张社工",
+            employer_agency=agency,
+            unit=units.station_a,
+            posted_on=D(2021, 7, 1),
+        ),
+        cw_a1=WorkerFactory(
+            name="李网格",
+            roles=["grid_worker"],
+            employer_name="五星路社区居委会",
+            certificate=("assistant", "A-0001", 2020),
+            unit=units.room_a1,
+            posted_on=D(2021, 9, 1),
+        ),
+        cw_a2=WorkerFactory(
+            name="王调解",
+            roles=["mediator"],
+            employer_name="龙昌街社区居委会",
+            unit=units.room_a2,
+            posted_on=D(2021, 10, 1),
+        ),
+        cw_b1=WorkerFactory(
+            name="赵社区",
+            roles=["community_worker"],
+            employer_name="回兴社区",
+            certificate=("worker", "W-0001", 2023),
+            unit=units.room_b1,
+            posted_on=D(2022, 1, 10),
+        ),
+        other_worker=WorkerFactory(
+            name="渝中社工", division=div[OTHER_TOWN], employer_name="渝中区民政局"
+        ),
+    )
+
+
+def build_users(units, other_agency):
+    """The personas, one per role; ``nobody`` holds none."""
+    return SimpleNamespace(
+        district=make_user("district", Role.DISTRICT_ADMIN, units.center),
+        station_a=make_user("station_a", Role.STATION_STAFF, units.station_a),
+        room_a1=make_user("room_a1", Role.ROOM_WORKER, units.room_a1),
+        station_b=make_user("station_b", Role.STATION_STAFF, units.station_b),
+        agency=make_user("agency_staff", Role.AGENCY_STAFF, agency=other_agency),
+        sysadmin=make_user("sysadmin", Role.SYSTEM_ADMIN, units.center),
+        auditor=make_user("auditor", Role.AUDIT_ADMIN, units.center),
+        nobody=make_user("nobody"),
+    )
 
 
 def build_world():
     div = {d.code: d for d in Division.objects.filter(code__startswith="5001")}
-    agency = Agency.objects.create(name="测试社工服务中心")
-    other_agency = Agency.objects.create(name="另一家社工服务中心")
-    unit = network_services.unit_create
-    center = unit(
-        actor=None,
-        kind=UnitKind.CENTER,
-        division=div["500112"],
-        name="渝北区社会工作指导中心",
-        established_on=D(2021, 3, 1),
-        operating_on=D(2021, 6, 1),
-        operating_mode=OperatingMode.CONTRACTED,
-        agency=agency,
-    )
-    station_a = unit(
-        actor=None,
-        kind=UnitKind.STATION,
-        division=div[TOWN_A],
-        name="双龙湖街道社会工作站",
-        established_on=D(2021, 6, 1),
-        operating_on=D(2022, 3, 1),
-        operating_mode=OperatingMode.CONTRACTED,
-        agency=agency,
-    )
-    station_b = unit(
-        actor=None,
-        kind=UnitKind.STATION,
-        division=div[TOWN_B],
-        name="回兴街道社会工作站",
-        established_on=D(2022, 3, 1),
-        operating_mode=OperatingMode.CONTRACTED,
-        agency=other_agency,
-    )
-    room_a1 = unit(
-        actor=None,
-        kind=UnitKind.ROOM,
-        division=div[VILLAGE_A1],
-        name="五星路社区社会工作室",
-        established_on=D(2021, 9, 1),
-        operating_on=D(2022, 5, 1),
-    )
-    room_a2 = unit(
-        actor=None,
-        kind=UnitKind.ROOM,
-        division=div[VILLAGE_A2],
-        name="龙昌街社区社会工作室",
-        established_on=D(2021, 10, 1),
-    )
-    room_b1 = unit(
-        actor=None,
-        kind=UnitKind.ROOM,
-        division=div[VILLAGE_B1],
-        name="回兴B1社会工作室",
-        established_on=D(2022, 1, 10),
-    )
-    other_station = unit(
-        actor=None,
-        kind=UnitKind.STATION,
-        division=div[OTHER_TOWN],
-        name="渝中区某街道社会工作站",
-        established_on=D(2021, 5, 1),
-    )
-    worker = people_services.worker_create
-    sw_a = worker(
-        actor=None,
-        name="张社工",
-        division=div[TOWN_A],
-        roles=["social_worker"],
-        employer_agency=agency,
-    )
-    people_services.assignment_add(worker=sw_a, unit=station_a, start_on=D(2021, 7, 1), actor=None)
-    cw_a1 = worker(
-        actor=None,
-        name="李网格",
-        division=div[VILLAGE_A1],
-        roles=["grid_worker"],
-        employer_name="五星路社区居委会",
-    )
-    people_services.certificate_add(
-        worker=cw_a1, tier="assistant", number="A-0001", year=2020, actor=None
-    )
-    people_services.assignment_add(worker=cw_a1, unit=room_a1, start_on=D(2021, 9, 1), actor=None)
-    cw_a2 = worker(
-        actor=None,
-        name="王调解",
-        division=div[VILLAGE_A2],
-        roles=["mediator"],
-        employer_name="龙昌街社区居委会",
-    )
-    people_services.assignment_add(worker=cw_a2, unit=room_a2, start_on=D(2021, 10, 1), actor=None)
-    cw_b1 = worker(
-        actor=None,
-        name="赵社区",
-        division=div[VILLAGE_B1],
-        roles=["community_worker"],
-        employer_name="回兴社区",
-    )
-    people_services.certificate_add(
-        worker=cw_b1, tier="worker", number="W-0001", year=2023, actor=None
-    )
-    people_services.assignment_add(worker=cw_b1, unit=room_b1, start_on=D(2022, 1, 10), actor=None)
-    other_worker = worker(
-        actor=None,
-        name="渝中社工",
-        division=div[OTHER_TOWN],
-        roles=["social_worker"],
-        employer_name="渝中区民政局",
-    )
-
-    users = SimpleNamespace(
-        district=make_user("district", Role.DISTRICT_ADMIN, center),
-        station_a=make_user("station_a", Role.STATION_STAFF, station_a),
-        room_a1=make_user("room_a1", Role.ROOM_WORKER, room_a1),
-        station_b=make_user("station_b", Role.STATION_STAFF, station_b),
-        agency=make_user("agency_staff", Role.AGENCY_STAFF, agency=other_agency),
-        sysadmin=make_user("sysadmin", Role.SYSTEM_ADMIN, center),
-        auditor=make_user("auditor", Role.AUDIT_ADMIN, center),
-        nobody=make_user("nobody"),
-    )
+    agency = AgencyFactory(name="测试社工服务中心")
+    other_agency = AgencyFactory(name="另一家社工服务中心")
+    units = build_units(div, agency, other_agency)
+    workers = build_workers(div, agency, units)
     return SimpleNamespace(
         div=div,
         agency=agency,
         other_agency=other_agency,
-        center=center,
-        station_a=station_a,
-        station_b=station_b,
-        room_a1=room_a1,
-        room_a2=room_a2,
-        room_b1=room_b1,
-        other_station=other_station,
-        other_worker=other_worker,
-        sw_a=sw_a,
-        cw_a1=cw_a1,
-        cw_a2=cw_a2,
-        cw_b1=cw_b1,
-        users=users,
+        **vars(units),
+        **vars(workers),
+        users=build_users(units, other_agency),
     )
 
 

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from shegong.activities import selectors, services
 from shegong.activities.models import Activity, Status
 from shegong.records.models import ServiceField, ServiceRecord
+from tests.activities.factories import ActivityFactory
 from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 from tests.integration.test_pages import read_sheet
@@ -23,21 +24,27 @@ def week_ago():
 
 
 def plan_group(world, members=(), **overrides):
-    data = {
-        "actor": world.users.station_a,
-        "kind": "group",
-        "unit": world.station_a,
-        "title": "留守儿童成长小组",
-        "field": ServiceField.objects.get(code="children"),
-        "leader": world.sw_a,
-        "needs": "留守儿童缺少陪伴",
-        "goals": "提升自信与人际交往",
-        "planned_sessions": 6,
-        "start_on": week_ago(),
-        "members": members,
-    }
-    data.update(overrides)
-    return services.activity_create(**data)
+    """Station A's six-session children's group, led by its social worker, from a week ago."""
+    data = {"actor": world.users.station_a, "unit": world.station_a, "leader": world.sw_a}
+    return ActivityFactory(members=members, **{**data, **overrides})
+
+
+def hold(world, group, served_on=None, duration_minutes=90, **extra):
+    """Station A records a session of ``group`` (today, 90 minutes unless told)."""
+    return services.session_add(
+        activity=group,
+        actor=world.users.station_a,
+        served_on=served_on or localdate(),
+        duration_minutes=duration_minutes,
+        **extra,
+    )
+
+
+def evaluate(world, group, **extra):
+    data = {"evaluation": "小组总结", "evaluated_on": localdate(), "goals_met": "fully"}
+    return services.activity_evaluate(
+        activity=group, actor=world.users.station_a, **{**data, **extra}
+    )
 
 
 def test_a_group_from_plan_through_sessions_to_evaluation(world):
@@ -46,50 +53,20 @@ def test_a_group_from_plan_through_sessions_to_evaluation(world):
     group = plan_group(world, members=kids)
     assert group.status == Status.PLANNED
     with pytest.raises(ValidationError) as exc:  # only members attend a group
-        services.session_add(
-            activity=group,
-            actor=world.users.station_a,
-            served_on=localdate(),
-            duration_minutes=90,
-            clients=[stranger],
-        )
+        hold(world, group, clients=[stranger])
     assert "小刚" in str(exc.value.message_dict["clients"])
     with pytest.raises(ValidationError) as exc:
-        services.session_add(
-            activity=group,
-            actor=world.users.station_a,
-            served_on=week_ago() - datetime.timedelta(days=1),
-            duration_minutes=90,
-            clients=kids,
-        )
+        hold(world, group, served_on=week_ago() - datetime.timedelta(days=1), clients=kids)
     assert "served_on" in exc.value.message_dict
     with pytest.raises(ValidationError):  # nothing held yet: nothing to evaluate
-        services.activity_evaluate(
-            activity=group,
-            actor=world.users.station_a,
-            evaluation="小组总结",
-            evaluated_on=localdate(),
-            goals_met="fully",
-        )
-    record = services.session_add(
-        activity=group,
-        actor=world.users.station_a,
-        served_on=week_ago(),
-        duration_minutes=90,
-        clients=kids,
-        other_participants=1,
-        notes="破冰",
+        evaluate(world, group)
+    record = hold(
+        world, group, served_on=week_ago(), clients=kids, other_participants=1, notes="破冰"
     )
     assert record.method == "group" and record.unit == world.station_a
     assert list(record.workers.all()) == [world.sw_a]
     services.activity_enrol(activity=group, actor=world.users.station_a, members=[stranger])
-    services.session_add(
-        activity=group,
-        actor=world.users.station_a,
-        served_on=localdate(),
-        duration_minutes=90,
-        clients=[kids[0], stranger],
-    )
+    hold(world, group, clients=[kids[0], stranger])
     group.refresh_from_db()
     assert group.status == Status.RUNNING
     assert selectors.attendance(group) == {
@@ -99,31 +76,12 @@ def test_a_group_from_plan_through_sessions_to_evaluation(world):
         "other_residents": 1,
     }
     with pytest.raises(ValidationError) as exc:
-        services.activity_evaluate(
-            activity=group,
-            actor=world.users.station_a,
-            evaluation="小组总结",
-            evaluated_on=week_ago(),
-            goals_met="fully",
-            satisfaction=6,
-        )
+        evaluate(world, group, evaluated_on=week_ago(), satisfaction=6)
     assert {"evaluated_on", "satisfaction"} <= set(exc.value.message_dict)
-    group = services.activity_evaluate(
-        activity=group,
-        actor=world.users.station_a,
-        evaluation="组员自信提升",
-        evaluated_on=localdate(),
-        goals_met="partly",
-        satisfaction=4.5,
-    )
+    group = evaluate(world, group, evaluation="组员自信提升", goals_met="partly", satisfaction=4.5)
     assert group.status == Status.EVALUATED
     with pytest.raises(ValidationError):  # an ended group holds no more sessions
-        services.session_add(
-            activity=group,
-            actor=world.users.station_a,
-            served_on=localdate(),
-            duration_minutes=60,
-        )
+        hold(world, group, duration_minutes=60)
     with pytest.raises(ValidationError):
         services.activity_cancel(activity=group, actor=world.users.station_a, reason="取消")
 

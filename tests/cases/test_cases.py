@@ -10,10 +10,12 @@ from rest_framework.test import APIClient
 
 from shegong.cases import services
 from shegong.cases.models import Case, CaseEvent, Stage
-from shegong.records.models import ServiceField, ServiceItem
-from shegong.records.services import service_record_create
+from shegong.records.models import ServiceItem
+from tests.cases.factories import CaseFactory
 from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1, VILLAGE_B1
+from tests.records.factories import ServiceRecordFactory, service_field
+from tests.referrals.factories import ReferralFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
@@ -24,31 +26,20 @@ def elder(world):
 
 
 def open_case(world, client, **overrides):
-    data = {
-        "actor": world.users.room_a1,
-        "client": client,
-        "unit": world.room_a1,
-        "case_worker": world.cw_a1,
-        "opened_on": localdate(),
-        "source": "visit",
-        "presenting_problem": "独居，近期跌倒两次，情绪低落",
-    }
-    data.update(overrides)
-    return services.case_open(**data)
+    """Room A1 opens a case for ``client`` with its grid worker, today, after a visit."""
+    data = {"actor": world.users.room_a1, "unit": world.room_a1, "case_worker": world.cw_a1}
+    return CaseFactory(client=client, **{**data, **overrides})
 
 
 def elderly():
-    return ServiceField.objects.get(code="elderly")
+    return service_field("elderly")
 
 
 def serve(world, case):
-    return service_record_create(
+    return ServiceRecordFactory(
         actor=world.users.room_a1,
         unit=world.room_a1,
-        served_on=localdate(),
-        duration_minutes=60,
         method="casework",
-        field=elderly(),
         clients=[case.client],
         case=case,
     )
@@ -368,25 +359,13 @@ def test_an_accepted_referral_moves_the_case_and_the_station_assigns_its_worker(
     from shegong.referrals import services as referrals
 
     case = open_case(world, elder)
-    outside = referrals.referral_create(
-        actor=world.users.room_a1,
-        client=elder,
-        from_unit=world.room_a1,
-        external_kind="hospital",
-        external_name="区人民医院",
-        reason="需要就医评估",
-        consent_checked=True,
+    room = {"actor": world.users.room_a1, "client": elder, "from_unit": world.room_a1}
+    outside = ReferralFactory(
+        **room, external_kind="hospital", external_name="区人民医院", reason="需要就医评估"
     )
     referrals.referral_transition(referral=outside, to_status="accepted", actor=world.users.room_a1)
     assert Case.objects.get().unit == world.room_a1  # an outside body takes no case
-    up = referrals.referral_create(
-        actor=world.users.room_a1,
-        client=elder,
-        from_unit=world.room_a1,
-        to_unit=world.station_a,
-        reason="需要专业社工介入",
-        consent_checked=True,
-    )
+    up = ReferralFactory(**room, to_unit=world.station_a, reason="需要专业社工介入")
     referrals.referral_transition(referral=up, to_status="accepted", actor=world.users.station_a)
     case.refresh_from_db()
     assert case.unit == world.station_a and case.referral == up
@@ -413,13 +392,11 @@ def test_the_timeline_orders_steps_by_the_day_they_took_effect(world, elder):
         assessment="需要照料",
         assessed_on=localdate() - datetime.timedelta(days=9),
     )
-    service_record_create(
+    ServiceRecordFactory(
         actor=world.users.room_a1,
         unit=world.room_a1,
         served_on=localdate() - datetime.timedelta(days=5),
         duration_minutes=30,
-        method="visit",
-        field=elderly(),
         clients=[elder],
         case=case,
     )

@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from shegong.clients.models import Client, TargetGroup
-from shegong.visits.services import visit_record
 from tests.clients.test_clients import ID_1, make
 from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
+from tests.visits.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def twins(world, second_village=VILLAGE_A2):
     Client.objects.filter(pk=drop.pk).update(birth_date=keep.birth_date)
     drop.refresh_from_db()
     drop.memberships.create(group=TargetGroup.objects.get(code="tekun"), source="特困名册")
-    visit_record(
+    VisitFactory(
         client=drop,
         actor=world.users.district,
         visited_on=datetime.date(2025, 6, 1),

@@ -8,6 +8,7 @@ from shegong.audit.models import AccessLog
 from shegong.clients import services
 from shegong.clients.models import Client, TargetGroup
 from shegong.clients.selectors import client_search, likely_duplicates
+from tests.clients.factories import ClientFactory
 from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +24,8 @@ def valid(number17: str) -> str:
 
 
 def make(world, name="张三丰", village=VILLAGE_A1, number=None, **extra):
-    return services.client_create(
-        actor=None,
-        name=name,
-        division=world.div[village],
-        id_number=number or "",
-        id_missing_reason="" if number else "流浪人员，身份不明",
-        **extra,
-    )
+    """A client of ``village``, registered through the service (see ClientFactory)."""
+    return ClientFactory(name=name, division=world.div[village], id_number=number or "", **extra)
 
 
 def test_synthetic_numbers_are_valid():

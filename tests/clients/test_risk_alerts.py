@@ -2,13 +2,12 @@
 until someone records the action taken."""
 
 import pytest
-from django.utils.timezone import localdate
 
 from shegong.clients import services
 from shegong.clients.models import RiskAlert
-from shegong.visits.services import visit_record
 from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1, VILLAGE_B1
+from tests.visits.factories import VisitFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
@@ -17,22 +16,15 @@ def test_high_risk_raises_one_open_alert(world):
     client = make(world, risk_tier="high")
     assert RiskAlert.objects.open().filter(client=client).count() == 1
     services.client_update(client=client, actor=None, address="x")
-    visit_record(
-        client=client,
-        actor=world.users.room_a1,
-        visited_on=localdate(),
-        mode="in_person",
-        risk_change="high",
-    )
+    VisitFactory(client=client, actor=world.users.room_a1, mode="in_person", risk_change="high")
     assert RiskAlert.objects.open().filter(client=client).count() == 1
 
 
 def test_a_visit_that_finds_a_crisis_raises_an_alert(world):
     client = make(world, risk_tier="general")
-    visit_record(
+    VisitFactory(
         client=client,
         actor=world.users.room_a1,
-        visited_on=localdate(),
         mode="in_person",
         findings="老人跌倒后独自在家",
         risk_change="high",

@@ -7,8 +7,10 @@ with the server's own catalogs (``zh_text``), so the assertions hold whether or 
 has been translated yet. Screenshots go to /tmp/shots/ for a human to look at.
 """
 
+import datetime
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still work here.
@@ -16,11 +18,18 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
 from django.utils import translation  # noqa: E402
+from django.utils.timezone import localdate  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+from shegong.access.models import Role  # noqa: E402
 from shegong.network.models import Unit  # noqa: E402
 from shegong.people.models import Certificate  # noqa: E402
-from tests.conftest import PASSWORD, TOWN_A, build_world, ensure_divisions  # noqa: E402
+from shegong.purchasing import services  # noqa: E402
+from shegong.purchasing.models import Criterion  # noqa: E402
+from tests.activities.factories import ActivityFactory  # noqa: E402
+from tests.clients.factories import ClientFactory  # noqa: E402
+from tests.conftest import PASSWORD, TOWN_A, build_world, ensure_divisions, make_user  # noqa: E402
+from tests.purchasing.factories import ProjectFactory, PurchaserFactory  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -376,15 +385,9 @@ def test_api_docs_render_offline(live_server, live_world, open_page):
 
 def test_log_a_visit_on_a_phone(live_server, live_world, open_page):
     from shegong.clients.models import Client
-    from shegong.clients.services import client_create
 
-    elder = client_create(
-        actor=None,
-        name="刘奶奶",
-        division=live_world.div["500112002001"],
-        id_missing_reason="暂未提供",
-        risk_tier="high",
-        living_situation="alone",
+    elder = ClientFactory(
+        name="刘奶奶", id_missing_reason="暂未提供", risk_tier="high", living_situation="alone"
     )
     Client.objects.filter(pk=elder.pk).update(next_visit_due="2024-01-01")  # long overdue
     base = live_server.url
@@ -409,14 +412,8 @@ def test_log_a_visit_on_a_phone(live_server, live_world, open_page):
 
 def test_casework_from_intake_to_the_supervisors_approval(live_server, live_world, open_page):
     from shegong.cases.models import Case
-    from shegong.clients.services import client_create
 
-    elder = client_create(
-        actor=None,
-        name="王爷爷",
-        division=live_world.div["500112002001"],
-        id_missing_reason="暂未提供",
-    )
+    elder = ClientFactory(name="王爷爷", id_missing_reason="暂未提供")
     base = live_server.url
     page = open_page(**PHONE)
     log_in(page, base, "room_a1")
@@ -457,24 +454,14 @@ def test_casework_from_intake_to_the_supervisors_approval(live_server, live_worl
 
 
 def test_run_a_group_session(live_server, live_world, open_page):
-    from shegong.activities import services
-    from shegong.clients.services import client_create
-    from shegong.records.models import ServiceField
-
-    kid = client_create(
-        actor=None, name="小明", division=live_world.div["500112002001"], id_missing_reason="无"
-    )
-    group = services.activity_create(
+    kid = ClientFactory(name="小明", id_missing_reason="无")
+    group = ActivityFactory(
         actor=live_world.users.station_a,
-        kind="group",
         unit=live_world.station_a,
-        title="留守儿童成长小组",
-        field=ServiceField.objects.get(code="children"),
         leader=live_world.sw_a,
         needs="缺少陪伴",
         goals="提升自信",
-        planned_sessions=6,
-        start_on="2024-01-01",
+        start_on=datetime.date(2024, 1, 1),
         members=[kid],
     )
     base = live_server.url
@@ -496,64 +483,54 @@ def test_run_a_group_session(live_server, live_world, open_page):
     assert group.service_records.get().clients.get() == kid
 
 
-@pytest.mark.date_sensitive
-def test_an_evaluator_scores_an_evaluation(live_server, live_world, open_page):
-    import datetime
-    from decimal import Decimal
-
-    from django.utils.timezone import localdate
-
-    from shegong.access.models import Role
-    from shegong.purchasing import services
-    from shegong.purchasing.models import Criterion, Purchaser
-    from tests.conftest import make_user
-
-    world = live_world
-    today = localdate()
-    world.agency.credit_code = "52500112MJ12345673"
-    world.agency.save()
-    bureau = Purchaser.objects.create(
-        name="渝北区民政局", kind="civil_affairs", division=world.div["500112"]
-    )
-    buyer = make_user("buyer", Role.PURCHASER, purchaser=bureau)
-    make_user("evaluator", Role.EVALUATOR)
-    project = services.project_create(
+def contracted_project(world, buyer, bureau):
+    """The bureau's station A project, won by the world's agency, signed 170 days ago with
+    instalments of 40 %, 30 % after the mid-term and 30 % after the final evaluation."""
+    day = localdate()
+    project = ProjectFactory(
         actor=buyer,
         purchaser=bureau,
         name="双龙湖社工站项目",
-        funding_source="lottery",
-        budget_amount=Decimal("300000"),
-        budget_approved_on=today - datetime.timedelta(days=200),
+        budget_approved_on=day - datetime.timedelta(days=200),
     )
     project = services.procurement_start(
         project=project,
         actor=buyer,
         method="consultation",
-        started_on=today - datetime.timedelta(days=190),
+        started_on=day - datetime.timedelta(days=190),
     )
     project = services.procurement_award(
         project=project,
         actor=buyer,
         agency=world.agency,
-        awarded_on=today - datetime.timedelta(days=180),
+        awarded_on=day - datetime.timedelta(days=180),
     )
-    project = services.contract_sign(
+    return services.contract_sign(
         project=project,
         actor=buyer,
         contract_number="HT-1",
         contract_amount=Decimal("280000"),
-        start_on=today - datetime.timedelta(days=170),
-        end_on=today + datetime.timedelta(days=195),
+        start_on=day - datetime.timedelta(days=170),
+        end_on=day + datetime.timedelta(days=195),
         units=[world.station_a],
         instalments=[(40, "", None), (30, "mid", None), (30, "final", None)],
     )
-    from shegong.access.models import User
 
+
+@pytest.mark.date_sensitive
+def test_an_evaluator_scores_an_evaluation(live_server, live_world, open_page):
+    world = live_world
+    world.agency.credit_code = "52500112MJ12345673"
+    world.agency.save()
+    bureau = PurchaserFactory(name="渝北区民政局", kind="civil_affairs")
+    buyer = make_user("buyer", Role.PURCHASER, purchaser=bureau)
+    evaluator = make_user("evaluator", Role.EVALUATOR)
+    project = contracted_project(world, buyer, bureau)
     evaluation = services.evaluation_assign(
         project=project,
         actor=buyer,
         kind="mid",
-        evaluator=User.objects.get(username="evaluator"),
+        evaluator=evaluator,
         evaluator_body="第三方评估中心",
     )
     base = live_server.url

@@ -2,7 +2,26 @@
 and every list. Edges: own unit, child, sibling, parent, other district. Out of scope is
 always 404, whatever the role may otherwise do."""
 
+import re
+from types import SimpleNamespace
+
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from shegong.access.models import Role
+from shegong.clients.services import risk_alert_raise
+from shegong.common.models import ImportJob
+from shegong.people.services import assignment_add
+from shegong.purchasing.models import Evaluation
+from shegong.records.models import ServiceField
+from tests.activities.factories import ActivityFactory
+from tests.cases.factories import CaseFactory
+from tests.clients.factories import ClientFactory
+from tests.conftest import D, make_user
+from tests.purchasing.factories import ProjectFactory, PurchaserFactory
+from tests.records.factories import ServiceRecordFactory
+from tests.referrals.factories import ReferralFactory
+from tests.visits.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -193,124 +212,97 @@ def test_every_page_view_declares_it_is_scope_safe():
 PUBLIC_REGISTERS = {"agencies"}
 
 
-def test_every_object_route_answers_404_for_another_districts_object(world, client):
-    """Walk the URL configuration: every page and endpoint that takes an object id answers
-    404 (or 405 for a method it lacks) for an object in another district, even to the
-    district administrator. A new route with an unmapped resource fails this test."""
-    import re
-
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    from shegong.access.services import grant_add
-    from shegong.people.services import assignment_add
-    from tests.conftest import D, make_user
-
-    outsider = make_user("outsider", division=world.div["500103"])
-    grant = grant_add(user=outsider, role="station_staff", unit=world.other_station, actor=None)
+def elsewhere_people(world):
+    """An account in 渝中区 on its station, and the station's worker posted there."""
+    outsider = make_user(
+        "outsider", Role.STATION_STAFF, world.other_station, division=world.div["500103"]
+    )
     posting = assignment_add(
         worker=world.other_worker, unit=world.other_station, start_on=D(2022, 1, 1), actor=None
     )
-    from shegong.clients.services import client_create
+    return outsider, outsider.grants.get(), posting
 
-    other_client = client_create(
-        actor=None, name="渝中居民", division=world.div["500103001003"], id_missing_reason="无"
+
+def elsewhere_services(world, outsider):
+    """A client of 渝中区 with a visit, a risk alert, a referral, a service record, a case and
+    a group — each made by the station there."""
+    client = ClientFactory(
+        name="渝中居民", division=world.div["500103001003"], id_missing_reason="无"
     )
-    from shegong.visits.services import visit_record
+    station = {"actor": outsider, "unit": world.other_station}
+    field = ServiceField.objects.first()
+    return {
+        "clients": client,
+        "visits": VisitFactory(client=client, actor=world.users.district, visited_on=D(2024, 1, 2)),
+        "alerts": risk_alert_raise(client=client, actor=None, reason="测试"),
+        "referrals": ReferralFactory(
+            actor=outsider,
+            client=client,
+            from_unit=world.other_station,
+            external_kind="hospital",
+            reason="测试转介",
+        ),
+        "service-records": ServiceRecordFactory(
+            **station,
+            served_on=D(2024, 1, 2),
+            duration_minutes=30,
+            method="phone",
+            field=field,
+            other_participants=1,
+        ),
+        "cases": CaseFactory(
+            **station,
+            client=client,
+            case_worker=world.other_worker,
+            opened_on=D(2024, 1, 2),
+            presenting_problem="测试问题",
+        ),
+        "activities": ActivityFactory(
+            **station,
+            title="渝中小组",
+            field=field,
+            leader=world.other_worker,
+            needs="测试",
+            goals="测试",
+            start_on=D(2024, 1, 2),
+        ),
+    }
 
-    other_visit = visit_record(
-        client=other_client, actor=world.users.district, visited_on=D(2024, 1, 2), mode="phone"
+
+def elsewhere_purchasing(world, outsider):
+    """渝中区's purchaser, a project its buyer filed with a mid-term evaluation and an
+    instalment, and an import job of the outsider's."""
+    purchaser = PurchaserFactory(name="渝中区民政局", division=world.div["500103"])
+    buyer = make_user(
+        "yuzhong_buyer", Role.PURCHASER, purchaser=purchaser, division=purchaser.division
     )
-    from shegong.clients.services import risk_alert_raise
-
-    other_alert = risk_alert_raise(client=other_client, actor=None, reason="测试")
-    from django.utils import timezone
-
-    from shegong.referrals.models import Referral
-
-    other_referral = Referral.objects.create(
-        client=other_client,
-        from_unit=world.other_station,
-        external_kind="hospital",
-        reason="测试转介",
-        consent_checked=True,
-        due_at=timezone.now(),
-        created_by=world.users.district,
-    )
-    from shegong.records.models import ServiceField, ServiceRecord
-
-    other_record = ServiceRecord.objects.create(
-        unit=world.other_station,
-        served_on=D(2024, 1, 2),
-        duration_minutes=30,
-        method="phone",
-        field=ServiceField.objects.first(),
-        other_participants=1,
-        created_by=world.users.district,
-    )
-    from shegong.cases.models import Case
-
-    other_case = Case.objects.create(
-        client=other_client,
-        unit=world.other_station,
-        case_worker=world.other_worker,
-        opened_on=D(2024, 1, 2),
-        source="visit",
-        presenting_problem="测试",
-        created_by=world.users.district,
-    )
-    from shegong.activities.models import Activity
-
-    other_activity = Activity.objects.create(
-        kind="group",
-        unit=world.other_station,
-        title="渝中小组",
-        field=ServiceField.objects.first(),
-        leader=world.other_worker,
-        needs="测试",
-        goals="测试",
-        start_on=D(2024, 1, 2),
-        created_by=world.users.district,
-    )
-    from shegong.common.models import ImportJob
-
-    other_job = ImportJob.objects.create(kind="roster", original_name="x.xlsx", created_by=outsider)
-    from shegong.purchasing.models import Evaluation, Project, Purchaser
-
-    other_purchaser = Purchaser.objects.create(
-        name="渝中区民政局", kind="civil_affairs", division=world.div["500103"]
-    )
-    other_project = Project.objects.create(
-        purchaser=other_purchaser,
-        division_id="500103",
+    project = ProjectFactory(
+        actor=buyer,
+        purchaser=purchaser,
         name="渝中项目",
-        funding_source="lottery",
         budget_amount=1000,
         budget_approved_on=D(2024, 1, 1),
     )
-    other_evaluation = Evaluation.objects.create(
-        project=other_project, kind="mid", evaluator=outsider, evaluator_body="x"
+    evaluation = Evaluation.objects.create(
+        project=project, kind="mid", evaluator=outsider, evaluator_body="x"
     )
-    instalment = other_project.instalments.create(number=1, share=100)
-    ids = {
-        "projects": other_project.pk,
-        "evaluations": other_evaluation.pk,
-        "purchasers": other_purchaser.pk,
-        "imports": other_job.pk,
-        "import-jobs": other_job.pk,
-        "activities": other_activity.pk,
-        "cases": other_case.pk,
-        "service-records": other_record.pk,
-        "referrals": other_referral.pk,
-        "alerts": other_alert.pk,
-        "visits": other_visit.pk,
-        "clients": other_client.pk,
-        "units": world.other_station.pk,
-        "workers": world.other_worker.pk,
-        "accounts": outsider.pk,
-        "users": outsider.pk,
-        "security": outsider.pk,
-        "divisions": "500103",
-    }
+    instalment = project.instalments.create(number=1, share=100)
+    job = ImportJob.objects.create(kind="roster", original_name="x.xlsx", created_by=outsider)
+    objects = {"projects": project, "evaluations": evaluation, "purchasers": purchaser}
+    return objects | {"imports": job, "import-jobs": job}, instalment
+
+
+@pytest.fixture
+def elsewhere(world):
+    """For each resource an object in another district (渝中区), by the route's first segment,
+    and the ids the nested routes take."""
+    outsider, grant, posting = elsewhere_people(world)
+    objects, instalment = elsewhere_purchasing(world, outsider)
+    objects |= elsewhere_services(world, outsider)
+    ids = {name: obj.pk for name, obj in objects.items()}
+    ids |= {"units": world.other_station.pk, "workers": world.other_worker.pk}
+    ids |= {"accounts": outsider.pk, "users": outsider.pk, "security": outsider.pk}
+    ids["divisions"] = "500103"
     nested = {
         "assignment_id": posting.pk,
         "grant_id": grant.pk,
@@ -321,28 +313,44 @@ def test_every_object_route_answers_404_for_another_districts_object(world, clie
         "attachment_id": 1,
         "metric": "visits",
     }
+    return SimpleNamespace(ids=ids, nested=nested)
 
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                if str(p.pattern) != "admin/":
-                    yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern)
 
+def object_routes(patterns, prefix=""):
+    """Every route of the URL configuration (the admin's aside) that takes an object id."""
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern) != "admin/":
+                yield from object_routes(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            if "pk" in route and "format" not in route:
+                yield route
+
+
+def path_for(route, elsewhere):
+    """The route with the out-of-scope object's id filled in; None for a public register."""
+    path = "/" + route.replace("^", "").replace("$", "").replace("\\", "")
+    resource = re.search(r"(?:api/v1/)?([a-z-]+)/", path).group(1)
+    if resource in PUBLIC_REGISTERS:
+        return None
+    assert resource in elsewhere.ids, f"no out-of-scope object for {route}"
+    path = re.sub(r"<int:pk>|\(\?P<pk>[^)]*\)", str(elsewhere.ids[resource]), path)
+    for name, value in elsewhere.nested.items():
+        path = re.sub(rf"<(?:int|str):{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
+    return path
+
+
+def test_every_object_route_answers_404_for_another_districts_object(world, client, elsewhere):
+    """Walk the URL configuration: every page and endpoint that takes an object id answers
+    404 (or 405 for a method it lacks) for an object in another district, even to the
+    district administrator. A new route with an unmapped resource fails this test."""
     client.force_login(world.users.district)
     checked, wrong = [], []
-    for route in walk(get_resolver().url_patterns):
-        if "pk" not in route or "format" in route:
+    for route in object_routes(get_resolver().url_patterns):
+        path = path_for(route, elsewhere)
+        if path is None:
             continue
-        path = "/" + route.replace("^", "").replace("$", "").replace("\\", "")
-        resource = re.search(r"(?:api/v1/)?([a-z-]+)/", path).group(1)
-        if resource in PUBLIC_REGISTERS:
-            continue
-        assert resource in ids, f"no out-of-scope object for {route}"
-        path = re.sub(r"<int:pk>|\(\?P<pk>[^)]*\)", str(ids[resource]), path)
-        for name, value in nested.items():
-            path = re.sub(rf"<(?:int|str):{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
         statuses = {
             method: getattr(client, method)(path).status_code
             for method in ("get", "post", "delete")

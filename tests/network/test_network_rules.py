@@ -10,6 +10,7 @@ from django.utils.timezone import localdate
 from shegong.network import services
 from shegong.network.models import Unit, UnitKind, UnitStatus, UnitStatusChange
 from tests.conftest import TOWN_A, VILLAGE_A1, D
+from tests.network.factories import UnitFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
@@ -54,13 +55,7 @@ def test_a_closed_unit_frees_its_division(world):
     services.unit_transition(
         unit=world.room_a1, to_status=UnitStatus.CLOSED, effective_on=D(2023, 1, 1), actor=None
     )
-    new = services.unit_create(
-        actor=None,
-        kind=UnitKind.ROOM,
-        division=world.div[VILLAGE_A1],
-        name="新工作室",
-        established_on=D(2023, 2, 1),
-    )
+    new = UnitFactory(division=world.div[VILLAGE_A1], name="新工作室", established_on=D(2023, 2, 1))
     assert new.status == UnitStatus.ESTABLISHED
 
 

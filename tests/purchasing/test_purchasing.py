@@ -2,17 +2,33 @@
 jumps, evaluations and grades, the payment rule, the budget ledger and staffing."""
 
 import datetime
+import functools
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.timezone import localdate
 
 from shegong.access.models import Role
+from shegong.cases import services as cases
+from shegong.clients.models import Membership, TargetGroup
 from shegong.common.creditcode import validate_credit_code
-from shegong.purchasing import selectors, services
-from shegong.purchasing.models import Criterion, Evaluation, Purchaser, Stage
-from tests.conftest import make_user
+from shegong.purchasing import indicators, selectors, services
+from shegong.purchasing.models import (
+    Criterion,
+    Evaluation,
+    IndicatorTemplate,
+    ProjectIndicator,
+    Stage,
+)
+from shegong.referrals.models import Referral
+from tests.cases.factories import CaseFactory
+from tests.clients.test_clients import make
+from tests.conftest import VILLAGE_A1, make_user
+from tests.purchasing.factories import ProjectFactory, PurchaserFactory
+from tests.records.factories import ServiceRecordFactory, service_field
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.timedelta
@@ -52,12 +68,8 @@ def market(world):
     """A purchaser, its account, the agency's staff and an evaluator."""
     world.agency.credit_code = VALID_CODES[2]
     world.agency.save()
-    bureau = Purchaser.objects.create(
-        name="渝北区民政局", kind="civil_affairs", division=world.div["500112"]
-    )
-    town = Purchaser.objects.create(
-        name="回兴街道办事处", kind="town", division=world.div["500112004"]
-    )
+    bureau = PurchaserFactory(name="渝北区民政局", kind="civil_affairs")
+    town = PurchaserFactory(name="回兴街道办事处", kind="town", division=world.div["500112004"])
     world.bureau, world.town_purchaser = bureau, town
     world.users.purchaser = make_user("buyer", Role.PURCHASER, purchaser=bureau)
     world.users.town_buyer = make_user("town_buyer", Role.PURCHASER, purchaser=town)
@@ -68,16 +80,9 @@ def market(world):
 
 
 def new_project(world, actor=None, **overrides):
-    data = {
-        "actor": actor or world.users.purchaser,
-        "purchaser": world.bureau,
-        "name": "双龙湖街道社会工作站运营项目",
-        "funding_source": "lottery",
-        "budget_amount": Decimal("300000"),
-        "budget_approved_on": localdate() - D(400),
-    }
-    data.update(overrides)
-    return services.project_create(**data)
+    """The bureau's budgeted station project, filed by its buyer (see ProjectFactory)."""
+    data = {"actor": actor or world.users.purchaser, "purchaser": world.bureau}
+    return ProjectFactory(**{**data, **overrides})
 
 
 def contracted(world, **contract):
@@ -366,67 +371,31 @@ def test_ledger_and_staffing(market):
     assert selectors.workers_by_project([project.pk]) == {project.pk: 1}
 
 
-def test_indicators_equal_hand_computed_figures_and_drill_down(market):
-    """Fixture: 3 services under the project (2 visits of 60 and 30 minutes to two clients,
-    one 低保; 1 group session of 90 minutes with one of them), one outside it; a case
-    served under the project and closed with its goals met; a completed referral."""
-    from django.utils import timezone
-
-    from shegong.cases import services as cases
-    from shegong.clients.models import Membership, TargetGroup
-    from shegong.purchasing import indicators
-    from shegong.purchasing.models import IndicatorTemplate, ProjectIndicator
-    from shegong.records.models import ServiceField
-    from shegong.records.services import service_record_create
-    from shegong.referrals.models import Referral
-    from tests.clients.test_clients import make
-    from tests.conftest import VILLAGE_A1
-
-    world = market
-    project = contracted(world)
-    elder = make(world, name="刘奶奶", village=VILLAGE_A1)
-    child = make(world, name="小明", village=VILLAGE_A1)
-    Membership.objects.create(client=elder, group=TargetGroup.objects.get(code="dibao"))
-    field = ServiceField.objects.get(code="elderly")
+def planned_case(world, client):
+    """Station A opens, assesses and plans a case for ``client``, today."""
     actor = world.users.station_a
-
-    def serve(method, minutes, clients, project=project, case=None):
-        return service_record_create(
-            actor=actor,
-            unit=world.station_a,
-            served_on=localdate(),
-            duration_minutes=minutes,
-            method=method,
-            field=field,
-            clients=clients,
-            project=project,
-            case=case,
-        )
-
-    case = cases.case_open(
+    case = CaseFactory(
         actor=actor,
-        client=elder,
+        client=client,
         unit=world.station_a,
         case_worker=world.sw_a,
-        opened_on=localdate(),
-        source="visit",
         presenting_problem="独居需要照料",
     )
     case = cases.case_assess(
         case=case,
         actor=actor,
-        needs=[field],
+        needs=[service_field("elderly")],
         risk_tier="key",
         assessment="需要照料",
         assessed_on=localdate(),
     )
-    case = cases.case_plan(
+    return cases.case_plan(
         case=case, actor=actor, goals=["每周探访"], plan="", planned_items=[], review_on=localdate()
     )
-    serve("visit", 60, [elder], case=case)
-    serve("visit", 30, [child])
-    serve("group", 90, [child])
-    serve("visit", 45, [elder], project=None)  # not the project's
+
+
+def close_with_goals_met(world, case):
+    actor = world.users.station_a
     case = cases.case_evaluate(
         case=case,
         actor=actor,
@@ -436,7 +405,28 @@ def test_indicators_equal_hand_computed_figures_and_drill_down(market):
         satisfaction=4,
     )
     case = cases.case_request_closure(case=case, actor=actor, reason="goals_met")
-    cases.case_decide_closure(case=case, actor=world.users.district, approve=True)
+    return cases.case_decide_closure(case=case, actor=world.users.district, approve=True)
+
+
+@pytest.fixture
+def delivered(market):
+    """3 services under the project (2 visits of 60 and 30 minutes to two clients, one 低保;
+    1 group session of 90 minutes with one of them), one outside it; a case served under the
+    project and closed with its goals met; a completed referral; every indicator targeted 10."""
+    world = market
+    project = contracted(world)
+    elder = make(world, name="刘奶奶", village=VILLAGE_A1)
+    child = make(world, name="小明", village=VILLAGE_A1)
+    Membership.objects.create(client=elder, group=TargetGroup.objects.get(code="dibao"))
+    serve = functools.partial(
+        ServiceRecordFactory, actor=world.users.station_a, unit=world.station_a, project=project
+    )
+    case = planned_case(world, elder)
+    serve(method="visit", duration_minutes=60, clients=[elder], case=case)
+    serve(method="visit", duration_minutes=30, clients=[child])
+    serve(method="group", duration_minutes=90, clients=[child])
+    serve(method="visit", duration_minutes=45, clients=[elder], project=None)  # not the project's
+    close_with_goals_met(world, case)
     Referral.objects.create(
         client=elder,
         from_unit=world.station_a,
@@ -444,14 +434,18 @@ def test_indicators_equal_hand_computed_figures_and_drill_down(market):
         reason="就医",
         consent_checked=True,
         due_at=timezone.now(),
-        created_by=actor,
+        created_by=world.users.station_a,
         status="completed",
     )
     for template in IndicatorTemplate.objects.all():
         ProjectIndicator.objects.create(
             project=project, template=template, target=10, weight=template.default_weight
         )
-    [row] = indicators.board([project])
+    return SimpleNamespace(project=project, elder=elder)
+
+
+def test_indicators_equal_hand_computed_figures(delivered):
+    [row] = indicators.board([delivered.project])
     got = {f.name: f.value for f in row.figures}
     assert got == {
         "服务对象人数": 2,
@@ -473,6 +467,10 @@ def test_indicators_equal_hand_computed_figures_and_drill_down(market):
     weights = {t.name: float(t.default_weight) for t in IndicatorTemplate.objects.all()}
     expected = sum(weights[n] * min(v / 10, 1) for n, v in got.items()) / sum(weights.values())
     assert abs(row.delivery - expected) < 1e-9
+
+
+def test_indicators_drill_down_to_what_they_count(delivered):
+    project, elder = delivered.project, delivered.elder
     kind, behind = indicators.behind(project, "visits")
     assert kind == "records" and behind.count() == 2
     kind, behind = indicators.behind(

@@ -9,6 +9,7 @@ from django.utils.timezone import localdate
 from rest_framework.test import APIClient
 
 from shegong.purchasing.models import Criterion, Purchaser
+from tests.purchasing.factories import ProjectFactory
 from tests.purchasing.test_purchasing import VALID_CODES, contracted, market  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
@@ -21,9 +22,9 @@ def api_for(user):
     return api
 
 
-def test_lifecycle_over_the_api(market):  # noqa: F811
-    world = market
-    buyer = api_for(world.users.purchaser)
+def file_and_sign_over_the_api(world, buyer):
+    """The buyer files a project, procures, awards and signs it over the API; paying or
+    closing before the contract is refused. Returns the project's id and the signed body."""
     made = buyer.post(
         "/api/v1/projects/",
         {
@@ -73,7 +74,13 @@ def test_lifecycle_over_the_api(market):  # noqa: F811
         format="json",
     )
     assert signed.status_code == 200, signed.json()
-    body = signed.json()
+    return pk, signed.json()
+
+
+def test_lifecycle_over_the_api(market):  # noqa: F811
+    world = market
+    buyer = api_for(world.users.purchaser)
+    pk, body = file_and_sign_over_the_api(world, buyer)
     assert body["stage"] == "contracted" and len(body["instalments"]) == 2
     first = body["instalments"][0]["id"]
     paid = buyer.post(
@@ -143,7 +150,7 @@ def two_projects(market):  # noqa: F811
     world.other_agency.credit_code = VALID_CODES[0]
     world.other_agency.save()
     town_actor = world.users.town_buyer
-    other = services.project_create(
+    other = ProjectFactory(
         actor=town_actor,
         purchaser=world.town_purchaser,
         name="回兴街道项目",

@@ -9,6 +9,7 @@ from shegong.referrals import services
 from shegong.referrals.models import Referral, Status
 from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1
+from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +20,9 @@ def client_a1(world):
 
 
 def refer(world, client, **overrides):
-    data = {
-        "actor": world.users.room_a1,
-        "client": client,
-        "from_unit": world.room_a1,
-        "to_unit": world.station_a,
-        "reason": "需要专业社工介入",
-        "consent_checked": True,
-    }
-    data.update(overrides)
-    return services.referral_create(**data)
+    """Room A1 refers ``client`` up to station A, consent checked."""
+    data = {"actor": world.users.room_a1, "from_unit": world.room_a1, "to_unit": world.station_a}
+    return ReferralFactory(client=client, **{**data, **overrides})
 
 
 def test_a_room_refers_up_to_its_station(world, client_a1):

@@ -1,0 +1,44 @@
+"""Purchasers and projects through ``shegong.purchasing.services`` (the district registers
+purchasers; a purchasing department files its projects)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils.timezone import localdate
+from factory.django import DjangoModelFactory
+
+from shegong.purchasing import services
+from shegong.purchasing.models import Project, Purchaser
+from tests.network.factories import district
+
+
+class PurchaserFactory(DjangoModelFactory):
+    class Meta:
+        model = Purchaser
+
+    actor = None
+    name = "渝北区民政局"
+    kind = "civil_affairs"
+    division = factory.LazyFunction(district)
+
+    @classmethod
+    def _create(cls, model_class, **data):
+        return services.purchaser_create(**data)
+
+
+class ProjectFactory(DjangoModelFactory):
+    """A budgeted project, approved 400 days ago. Give ``actor`` (its purchaser's account)
+    and ``purchaser``."""
+
+    class Meta:
+        model = Project
+
+    name = "双龙湖街道社会工作站运营项目"
+    funding_source = "lottery"
+    budget_amount = Decimal("300000")
+    budget_approved_on = factory.LazyFunction(lambda: localdate() - datetime.timedelta(days=400))
+
+    @classmethod
+    def _create(cls, model_class, **data):
+        return services.project_create(**data)
