@@ -15,18 +15,11 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 
+from shegong.cockpit.coverage import FIGURES
 from shegong.divisions.models import Division, Level
 from shegong.network.models import Unit
+from shegong.network.services import DETAIL_FIELDS
 from shegong.people.models import Assignment, Certificate, Worker
-
-FIGURES = [
-    "station_established",
-    "station_operating",
-    "station_social_worker",
-    "rooms_established",
-    "rooms_operating",
-    "rooms_certified",
-]
 
 
 def _sql():
@@ -133,29 +126,19 @@ def totals(rows: dict) -> dict[str, int]:
     return {key: sum(row[key] for row in rows.values()) for key in keys}
 
 
+# The columns the units API returns: the register's identity and lifecycle, then its details.
 UNIT_VALUES = [
     "id",
     "kind",
     "division",
     "division__name",
-    "name",
     "status",
     "planned_on",
     "established_on",
     "operating_on",
     "demonstration_on",
     "closed_on",
-    "operating_mode",
-    "agency",
-    "head",
-    "deputy_head",
-    "address",
-    "phone",
-    "opening_hours",
-    "floor_area",
-    "has_casework_room",
-    "has_group_room",
-    "shared_facilities",
+    *DETAIL_FIELDS,
 ]
 
 

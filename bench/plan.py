@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 
 from shegong.demo.names import GIVEN, SURNAMES
+from shegong.demo.network import ROOM_FACILITIES, STATION_FACILITIES
 from shegong.divisions.models import Level
 from shegong.network.models import (
     Agency,
@@ -45,22 +46,6 @@ SEED = 2021
 BATCH = 1000
 
 D = datetime.date
-STATION_FACILITIES = [
-    Facility.PUBLIC_SERVICE_CENTER,
-    Facility.VERIFICATION_POST,
-    Facility.ELDERLY_CARE_CENTER,
-    Facility.CIVILISATION_INSTITUTE,
-    Facility.PSYCHOLOGY_STATION,
-    Facility.GOVERNANCE_CENTER,
-    Facility.CIVIL_AFFAIRS_OFFICE,
-]
-ROOM_FACILITIES = [
-    Facility.CHILDREN_HOME,
-    Facility.MARRIAGE_COUNSELLING,
-    Facility.CIVILISATION_STATION,
-    Facility.ELDERLY_CARE_POINT,
-    Facility.CONVENIENCE_CENTER,
-]
 AGENCY_WORDS = ["启航", "同心", "仁和"]
 TIERS = [
     CertificateTier.WORKER,

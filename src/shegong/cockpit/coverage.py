@@ -66,6 +66,17 @@ def has_certified_worker(day):
     return Exists(_active_assignments(day).filter(Exists(certified)))
 
 
+# The counts each town's row carries (besides its villages), in report order.
+FIGURES = (
+    "station_established",
+    "station_operating",
+    "station_social_worker",
+    "rooms_established",
+    "rooms_operating",
+    "rooms_certified",
+)
+
+
 @dataclass
 class Row:
     code: str
@@ -104,15 +115,7 @@ class Row:
         return self.rooms_established > 0 and self.rooms_uncertified == 0
 
     def add(self, other: "Row"):
-        for name in (
-            "villages",
-            "station_established",
-            "station_operating",
-            "station_social_worker",
-            "rooms_established",
-            "rooms_operating",
-            "rooms_certified",
-        ):
+        for name in ("villages", *FIGURES):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
