@@ -8,24 +8,13 @@ from shegong.network.models import Unit
 from shegong.people.models import Worker
 
 from .models import Activity, GoalsMet
+from .services import ACTIVITY_FIELDS
 
 
 class ActivityForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Activity
-        fields = [
-            "kind",
-            "unit",
-            "title",
-            "field",
-            "target_groups",
-            "leader",
-            "needs",
-            "goals",
-            "plan",
-            "planned_sessions",
-            "start_on",
-        ]
+        fields = ACTIVITY_FIELDS
         widgets = {
             "start_on": DateInput(),
             "target_groups": forms.CheckboxSelectMultiple,

@@ -14,6 +14,20 @@ from shegong.records.services import service_record_create
 from .models import Activity, Kind, Status
 
 OPEN = (Status.PLANNED, Status.RUNNING)
+# The activity's own fields, as ``activity_create`` takes them (members are enrolled apart).
+ACTIVITY_FIELDS = [
+    "kind",
+    "unit",
+    "title",
+    "field",
+    "target_groups",
+    "leader",
+    "needs",
+    "goals",
+    "plan",
+    "planned_sessions",
+    "start_on",
+]
 
 
 def _outside(unit, clients) -> list[str]:

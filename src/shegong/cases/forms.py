@@ -9,12 +9,13 @@ from shegong.records.models import ServiceField, ServiceItem
 
 from .models import Case, ClosureReason, Source
 from .selectors import eligible_case_workers
+from .services import CASE_OPEN_FIELDS
 
 
 class CaseOpenForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Case
-        fields = ["unit", "case_worker", "opened_on", "source", "presenting_problem"]
+        fields = CASE_OPEN_FIELDS
         widgets = {
             "opened_on": DateInput(),
             "presenting_problem": forms.Textarea(attrs={"rows": 3}),

@@ -16,6 +16,9 @@ from shegong.network.models import UnitKind
 from .models import OPEN_STAGES, Case, CaseEvent, CaseGoal, ClosureReason, Stage
 from .selectors import may_carry_case
 
+# What ``case_open`` takes from a form or a request, besides the client.
+CASE_OPEN_FIELDS = ["unit", "case_worker", "opened_on", "source", "presenting_problem"]
+
 # Which stages each step may be taken from, and the stage it leads to (None: stays).
 STEPS = {
     "assess": ({Stage.INTAKE, Stage.PLANNING, Stage.INTERVENTION}, Stage.PLANNING),

@@ -7,23 +7,7 @@ from shegong.divisions.models import Division, Level
 
 from .models import Client, Consent, HouseholdMember, TargetGroup
 from .sensitive import without_blank_sensitive
-
-FIELDS = [
-    "name",
-    "division",
-    "address",
-    "id_number",
-    "id_missing_reason",
-    "phone",
-    "living_situation",
-    "disability_category",
-    "disability_grade",
-    "health_notes",
-    "risk_tier",
-    "guardian_name",
-    "guardian_relation",
-    "guardian_phone",
-]
+from .services import CLIENT_FIELDS
 
 
 class ClientForm(BootstrapMixin, forms.ModelForm):
@@ -45,7 +29,7 @@ class ClientForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Client
-        fields = FIELDS
+        fields = CLIENT_FIELDS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,7 +48,7 @@ class ClientForm(BootstrapMixin, forms.ModelForm):
         pass  # the service validates
 
     def service_data(self):
-        data = {name: self.cleaned_data[name] for name in FIELDS}
+        data = {name: self.cleaned_data[name] for name in CLIENT_FIELDS}
         if self.instance.pk:
             data = without_blank_sensitive(data)
         data["disability_grade"] = data.get("disability_grade") or None

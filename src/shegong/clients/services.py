@@ -17,7 +17,8 @@ from shegong.divisions.models import Level
 from .models import Client, Consent, HouseholdMember, Membership, RiskAlert, RiskTier
 from .schedule import refresh_due
 
-CLIENT_FIELDS = {
+# What a client write accepts, in the order forms and the API show them.
+CLIENT_FIELDS = [
     "name",
     "division",
     "address",
@@ -32,7 +33,7 @@ CLIENT_FIELDS = {
     "guardian_name",
     "guardian_relation",
     "guardian_phone",
-}
+]
 REVEAL_ROLES = CLIENT_WORKER_ROLES
 
 
@@ -130,7 +131,7 @@ def _validate(client: Client, actor) -> None:
 
 @transaction.atomic
 def client_create(*, actor, groups=(), **data) -> Client:
-    unknown = set(data) - CLIENT_FIELDS
+    unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown client fields: {sorted(unknown)}")
     client = Client(**data)
@@ -146,7 +147,7 @@ def client_create(*, actor, groups=(), **data) -> Client:
 
 @transaction.atomic
 def client_update(*, client: Client, actor, **data) -> list[str]:
-    unknown = set(data) - CLIENT_FIELDS
+    unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
     changed = [k for k, v in data.items() if getattr(client, k) != v]

@@ -8,17 +8,7 @@ from shegong.divisions.models import Division
 from shegong.network.models import Unit
 
 from .models import Certificate, Worker, WorkerRole
-
-WORKER_FORM_FIELDS = [
-    "name",
-    "gender",
-    "division",
-    "roles",
-    "employment",
-    "employer_agency",
-    "employer_name",
-    "is_active",
-]
+from .services import WORKER_FIELDS
 
 
 class WorkerForm(BootstrapMixin, forms.ModelForm):
@@ -28,7 +18,7 @@ class WorkerForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Worker
-        fields = WORKER_FORM_FIELDS
+        fields = WORKER_FIELDS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,8 @@ from shegong.common.services import save_with_history
 
 from .models import Assignment, Certificate, Worker, WorkerRole
 
-WORKER_FIELDS = {
+# What a worker write accepts, in the order forms and the API show them.
+WORKER_FIELDS = [
     "name",
     "gender",
     "division",
@@ -21,7 +22,7 @@ WORKER_FIELDS = {
     "employer_agency",
     "employer_name",
     "is_active",
-}
+]
 
 
 def validate_worker(worker: Worker) -> None:
@@ -37,7 +38,7 @@ def validate_worker(worker: Worker) -> None:
 
 @transaction.atomic
 def worker_create(*, actor, **data) -> Worker:
-    unknown = set(data) - WORKER_FIELDS
+    unknown = set(data) - set(WORKER_FIELDS)
     if unknown:
         raise TypeError(f"unknown worker fields: {sorted(unknown)}")
     worker = Worker(**data)
@@ -50,7 +51,7 @@ def worker_create(*, actor, **data) -> Worker:
 
 @transaction.atomic
 def worker_update(*, worker: Worker, actor, **data) -> list[str]:
-    unknown = set(data) - WORKER_FIELDS
+    unknown = set(data) - set(WORKER_FIELDS)
     if unknown:
         raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
     if "roles" in data:

@@ -8,22 +8,10 @@ from shegong.network.models import Unit
 from shegong.people.models import Worker
 
 from .models import Attachment, ServiceItem, ServiceRecord
+from .services import RECORD_FIELDS
 
-FIELDS = [
-    "unit",
-    "served_on",
-    "duration_minutes",
-    "method",
-    "field",
-    "items",
-    "clients",
-    "other_participants",
-    "workers",
-    "case",
-    "project",
-    "notes",
-    "outcome",
-]
+# A record entered by hand; an activity's sessions are recorded from the activity.
+FIELDS = [name for name in RECORD_FIELDS if name != "activity"]
 
 
 class ServiceRecordForm(BootstrapMixin, forms.ModelForm):

@@ -12,6 +12,24 @@ from shegong.divisions.codes import covers
 from .models import Attachment, Method, ServiceRecord
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# What ``service_record_create`` takes (an activity's sessions set ``activity``).
+RECORD_FIELDS = [
+    "unit",
+    "served_on",
+    "duration_minutes",
+    "method",
+    "field",
+    "items",
+    "clients",
+    "other_participants",
+    "workers",
+    "case",
+    "activity",
+    "project",
+    "notes",
+    "outcome",
+]
+
 # File signatures: the extension alone is not trusted.
 SIGNATURES = {
     ".jpg": (b"\xff\xd8\xff",),

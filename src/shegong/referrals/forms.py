@@ -6,21 +6,13 @@ from shegong.divisions.codes import covers, district_of
 from shegong.network.models import Unit
 
 from .models import ExternalKind, Referral
-from .services import is_adjacent
+from .services import REFERRAL_FIELDS, is_adjacent
 
 
 class ReferralForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Referral
-        fields = [
-            "from_unit",
-            "to_unit",
-            "external_kind",
-            "external_name",
-            "reason",
-            "urgency",
-            "consent_checked",
-        ]
+        fields = REFERRAL_FIELDS
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, client, **kwargs):

@@ -19,6 +19,17 @@ from shegong.network.models import UnitKind
 
 from .models import Referral, Status, Urgency
 
+# What ``referral_create`` takes besides the client referred.
+REFERRAL_FIELDS = [
+    "from_unit",
+    "to_unit",
+    "external_kind",
+    "external_name",
+    "reason",
+    "urgency",
+    "consent_checked",
+]
+
 TRANSITIONS = {
     Status.PENDING: {Status.ACCEPTED, Status.DECLINED, Status.CANCELLED},
     Status.ACCEPTED: {Status.COMPLETED},
