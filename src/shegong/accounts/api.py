@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from shegong.access import scoping, services
 from shegong.access.models import Role, RoleGrant, User
+from shegong.common.api import StepMixin
 from shegong.divisions.models import Division
 from shegong.network.models import Agency, Unit
 from shegong.purchasing.models import Purchaser
@@ -97,6 +98,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class UserViewSet(
+    StepMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -107,6 +109,7 @@ class UserViewSet(
 
     serializer_class = UserSerializer
     permission_classes = [CanManageAccounts]
+    step_object = "user"
 
     def get_queryset(self):
         q = self.request.query_params.get("q", "")
@@ -115,11 +118,9 @@ class UserViewSet(
     @extend_schema(request=GrantSerializer, responses=GrantSerializer)
     @action(detail=True, methods=["post"])
     def grants(self, request, pk=None):
-        user = self.get_object()
-        data = GrantSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        grant = services.grant_add(user=user, actor=request.user, **data.validated_data)
-        return Response(GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
+        return self.step(
+            request, GrantSerializer, services.grant_add, created=True, answer=GrantSerializer
+        )
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"grants/(?P<grant_id>\d+)")

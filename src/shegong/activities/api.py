@@ -1,12 +1,12 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client, TargetGroup
-from shegong.common.api import ScopedPrimaryKeyRelatedField
+from shegong.common.api import ScopedPrimaryKeyRelatedField, StepMixin
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import ServiceViewSet
 from shegong.network.models import Unit
 from shegong.people.models import Worker
 from shegong.records.api import ServiceRecordSerializer
@@ -32,17 +32,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         model = Activity
         fields = [
             "id",
-            "kind",
-            "unit",
-            "title",
-            "field",
-            "target_groups",
-            "leader",
-            "needs",
-            "goals",
-            "plan",
-            "planned_sessions",
-            "start_on",
+            *services.ACTIVITY_FIELDS,
             "members",
             "status",
             "sessions",
@@ -60,9 +50,6 @@ class ActivitySerializer(serializers.ModelSerializer):
             "satisfaction",
             "cancel_reason",
         ]
-
-    def create(self, validated_data):
-        return services.activity_create(actor=self.context["request"].user, **validated_data)
 
 
 class SessionSerializer(serializers.Serializer):
@@ -89,54 +76,38 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class ActivityViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ActivityViewSet(StepMixin, ServiceViewSet):
     """Group work and community activities (MZ/T 095-2017); each session is a service
     record linked to the activity."""
 
     serializer_class = ActivitySerializer
     permission_classes = [write_permission(can_edit_clients)]
     filterset_fields = ["kind", "status", "unit"]
+    selector = selectors.activities_for
+    prefetch = ("target_groups", "members")
+    create_service = services.activity_create
+    step_object = "activity"
 
     def get_queryset(self):
-        return selectors.with_totals(selectors.activities_for(self.request.user)).prefetch_related(
-            "target_groups", "members"
-        )
-
-    def _done(self, activity):
-        return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
+        return selectors.with_totals(super().get_queryset())
 
     @extend_schema(request=SessionSerializer, responses=ServiceRecordSerializer)
     @action(detail=True, methods=["post"])
     def sessions(self, request, pk=None):
-        activity = self.get_object()
-        data = SessionSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        record = services.session_add(activity=activity, actor=request.user, **data.validated_data)
-        return Response(
-            ServiceRecordSerializer(record, context={"request": request}).data, status=201
+        return self.step(
+            request,
+            SessionSerializer,
+            services.session_add,
+            created=True,
+            answer=ServiceRecordSerializer,
         )
 
     @extend_schema(request=EvaluationSerializer, responses=ActivitySerializer)
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
-        activity = self.get_object()
-        data = EvaluationSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._done(
-            services.activity_evaluate(activity=activity, actor=request.user, **data.validated_data)
-        )
+        return self.step(request, EvaluationSerializer, services.activity_evaluate)
 
     @extend_schema(request=CancelSerializer, responses=ActivitySerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        activity = self.get_object()
-        data = CancelSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._done(
-            services.activity_cancel(activity=activity, actor=request.user, **data.validated_data)
-        )
+        return self.step(request, CancelSerializer, services.activity_cancel)

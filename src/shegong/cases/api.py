@@ -1,11 +1,12 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client, RiskTier
 from shegong.common.api import ScopedPrimaryKeyRelatedField, StepMixin
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import ServiceViewSet
 from shegong.network.models import Unit
 from shegong.people.models import Worker
 from shegong.records.models import ServiceField, ServiceItem
@@ -35,12 +36,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "id",
             "number",
             "client",
-            "unit",
-            "case_worker",
+            *services.CASE_OPEN_FIELDS,
             "stage",
-            "opened_on",
-            "source",
-            "presenting_problem",
             "needs",
             "risk_tier",
             "assessment",
@@ -56,23 +53,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "closure_note",
             "closed_on",
         ]
-        read_only_fields = [
-            "stage",
-            "risk_tier",
-            "assessment",
-            "assessed_on",
-            "plan",
-            "review_on",
-            "evaluation",
-            "evaluated_on",
-            "satisfaction",
-            "closure_reason",
-            "closure_note",
-            "closed_on",
-        ]
-
-    def create(self, validated_data):
-        return services.case_open(actor=self.context["request"].user, **validated_data)
+        # Opening a case writes these; every later step has its own action.
+        read_only_fields = [f for f in fields if f not in {"client", *services.CASE_OPEN_FIELDS}]
 
 
 class AssessSerializer(serializers.Serializer):
@@ -114,13 +96,7 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-class CaseViewSet(
-    StepMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class CaseViewSet(StepMixin, ServiceViewSet):
     """Casework (MZ/T 094-2017). Each step is its own action; the case moves only forward,
     and closing needs a supervisor's decision."""
 
@@ -128,11 +104,9 @@ class CaseViewSet(
     permission_classes = [write_permission(can_edit_clients)]
     filterset_fields = ["stage", "client", "unit", "case_worker"]
     step_object = "case"
-
-    def get_queryset(self):
-        return selectors.cases_for(self.request.user).prefetch_related(
-            "needs", "planned_items", "goals"
-        )
+    selector = selectors.cases_for
+    prefetch = ("needs", "planned_items", "goals")
+    create_service = services.case_open
 
     @extend_schema(request=AssessSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])

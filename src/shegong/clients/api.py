@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -10,10 +10,12 @@ from shegong.common.api import (
     ImportJobSerializer,
     ImportReportSerializer,
     ImportRequestSerializer,
+    StepMixin,
     import_response,
 )
 from shegong.common.idcard import mask_id_number, mask_phone
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import EditableServiceViewSet
 from shegong.network.api import DivisionInScopeField
 
 from . import selectors, services
@@ -57,26 +59,13 @@ class ClientSerializer(serializers.ModelSerializer):
         model = Client
         fields = [
             "id",
-            "name",
+            *services.CLIENT_FIELDS,
             "name_initials",
-            "division",
-            "address",
-            "id_number",
-            "id_number_masked",
-            "id_missing_reason",
             "birth_date",
             "sex",
-            "phone",
+            "id_number_masked",
             "phone_masked",
-            "living_situation",
-            "disability_category",
-            "disability_grade",
-            "health_notes",
             "has_health_notes",
-            "risk_tier",
-            "guardian_name",
-            "guardian_relation",
-            "guardian_phone",
             "groups",
             "memberships",
             "created_at",
@@ -91,21 +80,6 @@ class ClientSerializer(serializers.ModelSerializer):
 
     def get_has_health_notes(self, obj) -> bool:
         return bool(obj.health_notes)
-
-    def create(self, validated_data):
-        groups = validated_data.pop("groups", [])
-        return services.client_create(
-            actor=self.context["request"].user, groups=groups, **validated_data
-        )
-
-    def update(self, instance, validated_data):
-        validated_data.pop("groups", None)
-        services.client_update(
-            client=instance,
-            actor=self.context["request"].user,
-            **without_blank_sensitive(validated_data),
-        )
-        return instance
 
 
 class SearchSerializer(serializers.Serializer):
@@ -125,15 +99,19 @@ class RevealedSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
-class ClientViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ClientViewSet(StepMixin, EditableServiceViewSet):
+    """Service recipients in the user's area; sensitive values only through ``reveal``."""
+
     serializer_class = ClientSerializer
     permission_classes = [write_permission(can_edit_clients)]
+    create_service = services.client_create
+    update_service = services.client_update
+    update_object = step_object = "client"
+
+    def update_data(self, data):
+        # Groups are set when the client is registered; a blank sensitive field is kept.
+        data.pop("groups", None)
+        return without_blank_sensitive(data)
 
     def get_queryset(self):
         params = self.request.query_params
@@ -173,10 +151,9 @@ class ClientViewSet(
     def reveal(self, request, pk=None):
         """The clear value of one sensitive field; needs a reason and is logged."""
         client = self.get_object()
-        data = RevealSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        value = services.client_reveal(client=client, actor=request.user, **data.validated_data)
-        return Response({"field": data.validated_data["field"], "value": value})
+        data = self.step_input(request, RevealSerializer)
+        value = services.client_reveal(client=client, actor=request.user, **data)
+        return Response({"field": data["field"], "value": value})
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},

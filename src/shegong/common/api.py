@@ -1,4 +1,6 @@
-"""API plumbing shared by every app: errors as 400/404 with field messages, never 500."""
+"""API plumbing shared by every app: errors as 400/404 with field messages, never 500.
+The viewsets that read through an app's selectors and write through its services are in
+``viewsets`` (DRF loads this module, for its settings, before its own viewsets)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -54,12 +56,14 @@ class StepMixin:
         body.is_valid(raise_exception=True)
         return body.validated_data
 
-    def step(self, request, serializer_class, service, *, prepare=None, created=False):
+    def step(self, request, serializer_class, service, *, prepare=None, created=False, answer=None):
         """Run ``service(<step_object>=obj, actor=user, **data)`` on the object of the URL.
 
         ``prepare`` turns the validated body into the service's keywords where they differ.
         Answers 200 with the object as it now is, or, ``created``, 201 with the ``id`` of
-        the row the service returned (a report, an evaluation…)."""
+        the row the service returned (a report, an evaluation…). With ``answer`` (a
+        serializer class), the answer is the row the service returned, through it (201
+        when ``created``)."""
         obj = self.get_object()
         data = self.step_input(request, serializer_class)
         result = service(
@@ -67,8 +71,11 @@ class StepMixin:
             actor=request.user,
             **(prepare(data) if prepare else data),
         )
+        status = 201 if created else 200
+        if answer is not None:
+            return Response(answer(result, context=self.get_serializer_context()).data, status)
         if created:
-            return Response({"id": result.pk}, status=201)
+            return Response({"id": result.pk}, status=status)
         return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
 
 

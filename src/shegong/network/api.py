@@ -1,18 +1,19 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
-from rest_framework.response import Response
 
 from shegong.access.scoping import can_edit_network
 from shegong.common.api import (
     ImportReportSerializer,
     ImportRequestSerializer,
     ScopedPrimaryKeyRelatedField,
+    StepMixin,
     import_response,
 )
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import EditableServiceViewSet
 from shegong.divisions.models import Division
 
 from . import selectors, services
@@ -81,16 +82,6 @@ class UnitSerializer(serializers.ModelSerializer):
                     )
         return attrs
 
-    def create(self, validated_data):
-        validated_data.pop("status_changes", None)
-        return services.unit_create(actor=self.context["request"].user, **validated_data)
-
-    def update(self, instance, validated_data):
-        # ``validate`` refused a change to the rest; what is left of it is unchanged.
-        data = {k: v for k, v in validated_data.items() if k in services.EDITABLE_FIELDS}
-        services.unit_update(unit=instance, actor=self.context["request"].user, **data)
-        return instance
-
 
 class UnitListSerializer(UnitSerializer):
     """Lists leave out each unit's lifecycle steps (half the list's cost); detail has them."""
@@ -113,27 +104,29 @@ class AgencySerializer(serializers.ModelSerializer):
         model = Agency
         fields = ["id", *services.AGENCY_FIELDS]
 
-    def create(self, validated_data):
-        return services.agency_create(actor=self.context["request"].user, **validated_data)
 
-    def update(self, instance, validated_data):
-        return services.agency_update(
-            agency=instance, actor=self.context["request"].user, **validated_data
-        )
+def _transition(data) -> dict:
+    """The body as ``unit_transition`` takes it."""
+    return {
+        "to_status": data["status"],
+        "effective_on": data["effective_on"],
+        "note": data.get("note", ""),
+    }
 
 
-class UnitViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class UnitViewSet(StepMixin, EditableServiceViewSet):
     """Units of the three-level network. Units are closed, never deleted."""
 
     serializer_class = UnitSerializer
     permission_classes = [write_permission(can_edit_network)]
     filterset_fields = ["kind", "status", "operating_mode", "agency"]
+    create_service = services.unit_create
+    update_service = services.unit_update
+    update_object = step_object = "unit"
+
+    def update_data(self, data):
+        # ``validate`` refused a change to the rest; what is left of it is unchanged.
+        return {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
 
     def get_serializer_class(self):
         return UnitListSerializer if self.action == "list" else UnitSerializer
@@ -150,17 +143,9 @@ class UnitViewSet(
     @extend_schema(request=TransitionSerializer, responses=UnitSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        unit = self.get_object()
-        data = TransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        unit = services.unit_transition(
-            unit=unit,
-            to_status=data.validated_data["status"],
-            effective_on=data.validated_data["effective_on"],
-            note=data.validated_data.get("note", ""),
-            actor=request.user,
+        return self.step(
+            request, TransitionSerializer, services.unit_transition, prepare=_transition
         )
-        return Response(self.get_serializer(unit).data, status=status.HTTP_200_OK)
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},

@@ -1,12 +1,17 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
-from rest_framework.response import Response
 
 from shegong.access.scoping import can_edit_workers
-from shegong.common.api import ImportReportSerializer, ImportRequestSerializer, import_response
+from shegong.common.api import (
+    ImportReportSerializer,
+    ImportRequestSerializer,
+    StepMixin,
+    import_response,
+)
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import EditableServiceViewSet
 from shegong.network.api import DivisionInScopeField
 from shegong.network.models import Agency, Unit
 
@@ -55,40 +60,24 @@ class WorkerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Worker
-        fields = [
-            "id",
-            "name",
-            "gender",
-            "division",
-            "roles",
-            "employment",
-            "employer_agency",
-            "employer_name",
-            "is_active",
-            "certificates",
-            "assignments",
-        ]
-
-    def create(self, validated_data):
-        return services.worker_create(actor=self.context["request"].user, **validated_data)
-
-    def update(self, instance, validated_data):
-        services.worker_update(
-            worker=instance, actor=self.context["request"].user, **validated_data
-        )
-        return instance
+        fields = ["id", *services.WORKER_FIELDS, "certificates", "assignments"]
 
 
-class WorkerViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+def assignment_end(*, worker, actor, assignment, end_on):
+    """End the worker's posting numbered by id in the body (404 if not the worker's)."""
+    found = selectors.assignment_get(actor, worker, assignment)
+    return services.assignment_end(assignment=found, end_on=end_on, actor=actor)
+
+
+class WorkerViewSet(StepMixin, EditableServiceViewSet):
+    """Social workers in the user's area, with their certificates and postings."""
+
     serializer_class = WorkerSerializer
     permission_classes = [write_permission(can_edit_workers)]
     filterset_fields = ["employment", "is_active", "employer_agency"]
+    create_service = services.worker_create
+    update_service = services.worker_update
+    update_object = step_object = "worker"
 
     def get_queryset(self):
         qs = selectors.worker_search(
@@ -101,36 +90,31 @@ class WorkerViewSet(
     @extend_schema(request=CertificateSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"])
     def certificates(self, request, pk=None):
-        worker = self.get_object()
-        data = CertificateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        cert = services.certificate_add(worker=worker, actor=request.user, **data.validated_data)
-        return Response(CertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
+        return self.step(
+            request,
+            CertificateSerializer,
+            services.certificate_add,
+            created=True,
+            answer=CertificateSerializer,
+        )
 
     @extend_schema(request=AssignmentSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def assignments(self, request, pk=None):
-        worker = self.get_object()
-        data = AssignmentSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        assignment = services.assignment_add(
-            worker=worker, actor=request.user, **data.validated_data
+        return self.step(
+            request,
+            AssignmentSerializer,
+            services.assignment_add,
+            created=True,
+            answer=AssignmentSerializer,
         )
-        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EndAssignmentSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"], url_path="end-assignment")
     def end_assignment(self, request, pk=None):
-        worker = self.get_object()
-        data = EndAssignmentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        assignment = selectors.assignment_get(
-            request.user, worker, data.validated_data["assignment"]
+        return self.step(
+            request, EndAssignmentSerializer, assignment_end, answer=AssignmentSerializer
         )
-        assignment = services.assignment_end(
-            assignment=assignment, end_on=data.validated_data["end_on"], actor=request.user
-        )
-        return Response(AssignmentSerializer(assignment).data)
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},

@@ -1,9 +1,10 @@
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client
 from shegong.common.api import ScopedPrimaryKeyRelatedField
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import ServiceViewSet
 from shegong.network.models import Unit
 from shegong.people.models import Worker
 
@@ -32,43 +33,17 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceRecord
-        fields = [
-            "id",
-            "unit",
-            "served_on",
-            "duration_minutes",
-            "method",
-            "field",
-            "items",
-            "clients",
-            "other_participants",
-            "workers",
-            "case",
-            "activity",
-            "project",
-            "notes",
-            "outcome",
-            "created_at",
-        ]
+        fields = ["id", *services.RECORD_FIELDS, "created_at"]
+        # An activity's sessions are recorded from the activity (``…/activities/<id>/sessions/``).
         read_only_fields = ["created_at", "activity"]
 
-    def create(self, validated_data):
-        return services.service_record_create(actor=self.context["request"].user, **validated_data)
 
-
-class ServiceRecordViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ServiceRecordViewSet(ServiceViewSet):
     """Services given (the ledger). Recorded, not edited."""
 
     serializer_class = ServiceRecordSerializer
     permission_classes = [write_permission(can_edit_clients)]
     filterset_fields = ["method", "unit", "served_on", "case", "project"]
-
-    def get_queryset(self):
-        return selectors.records_for(self.request.user).prefetch_related(
-            "items", "clients", "workers"
-        )
+    selector = selectors.records_for
+    prefetch = ("items", "clients", "workers")
+    create_service = services.service_record_create

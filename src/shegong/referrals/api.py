@@ -1,12 +1,12 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client
-from shegong.common.api import ScopedPrimaryKeyRelatedField
+from shegong.common.api import ScopedPrimaryKeyRelatedField, StepMixin
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import ServiceViewSet
 from shegong.network.models import Unit
 
 from . import selectors, services
@@ -27,13 +27,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "client",
-            "from_unit",
-            "to_unit",
-            "external_kind",
-            "external_name",
-            "reason",
-            "urgency",
-            "consent_checked",
+            *services.REFERRAL_FIELDS,
             "status",
             "decision_note",
             "due_at",
@@ -43,27 +37,26 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "decision_note", "due_at", "created_at", "decided_at"]
 
-    def create(self, validated_data):
-        return services.referral_create(actor=self.context["request"].user, **validated_data)
-
 
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class ReferralViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+def _transition(data) -> dict:
+    """The body as ``referral_transition`` takes it."""
+    return {"to_status": data["status"], "note": data.get("note", "")}
+
+
+class ReferralViewSet(StepMixin, ServiceViewSet):
+    """Referrals between units, or out to an outside body; the receiver decides."""
+
     serializer_class = ReferralSerializer
     permission_classes = [write_permission(can_edit_clients)]
     filterset_fields = ["status", "client", "to_unit", "from_unit"]
-
-    def get_queryset(self):
-        return selectors.referrals_for(self.request.user)
+    selector = selectors.referrals_for
+    create_service = services.referral_create
+    step_object = "referral"
 
     @extend_schema(request=None, responses=ReferralSerializer(many=True))
     @action(detail=False, methods=["get"])
@@ -75,13 +68,6 @@ class ReferralViewSet(
     @extend_schema(request=TransitionSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        referral = self.get_object()
-        data = TransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        referral = services.referral_transition(
-            referral=referral,
-            actor=request.user,
-            to_status=data.validated_data["status"],
-            note=data.validated_data.get("note", ""),
+        return self.step(
+            request, TransitionSerializer, services.referral_transition, prepare=_transition
         )
-        return Response(self.get_serializer(referral).data)

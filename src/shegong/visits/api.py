@@ -1,13 +1,14 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client
 from shegong.common.api import ScopedPrimaryKeyRelatedField
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import ServiceViewSet
 
 from . import selectors, services
 from .models import Visit
@@ -32,9 +33,6 @@ class VisitSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
         read_only_fields = ["visitor", "recorded_at"]
-
-    def create(self, validated_data):
-        return services.visit_record(actor=self.context["request"].user, **validated_data)
 
 
 class DueQuerySerializer(serializers.Serializer):
@@ -64,20 +62,14 @@ class DueClientSerializer(serializers.ModelSerializer):
         return client.next_visit_due < self.context["today"]
 
 
-class VisitViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class VisitViewSet(ServiceViewSet):
     """Home visits. Recorded, not edited: a correction is a new visit record."""
 
     serializer_class = VisitSerializer
     permission_classes = [write_permission(can_edit_clients)]
     filterset_fields = ["client", "mode"]
-
-    def get_queryset(self):
-        return selectors.visits_for(self.request.user)
+    selector = selectors.visits_for
+    create_service = services.visit_record
 
     @extend_schema(parameters=[DueQuerySerializer], responses=DueClientSerializer(many=True))
     @action(detail=False, methods=["get"])

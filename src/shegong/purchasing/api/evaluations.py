@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
 from shegong.common.api import StepMixin
+from shegong.common.viewsets import SelectorMixin
 
 from .. import selectors, services
 from ..models import Evaluation
@@ -61,16 +62,19 @@ def _score_sheet(data) -> dict:
 
 
 class EvaluationViewSet(
-    StepMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    StepMixin,
+    SelectorMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Evaluations: the evaluator scores (``score``), the agency responds (``respond``)."""
 
     serializer_class = EvaluationSerializer
     filterset_fields = ["project", "kind", "status"]
     step_object = "evaluation"
-
-    def get_queryset(self):
-        return selectors.evaluations_for(self.request.user).prefetch_related("scores")
+    selector = selectors.evaluations_for
+    prefetch = ("scores",)
 
     @extend_schema(request=ScoreSheetSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])

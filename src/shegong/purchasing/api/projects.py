@@ -2,7 +2,7 @@
 ``stage``, a step by someone who may not take it a 403."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -11,6 +11,7 @@ from shegong.access.scoping import can_write_projects
 from shegong.clients.models import TargetGroup
 from shegong.common.api import StepMixin
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import ServiceViewSet
 from shegong.network.models import Agency, Unit
 from shegong.records.models import ServiceField
 
@@ -62,9 +63,6 @@ class ProjectSerializer(serializers.ModelSerializer):
         if not selectors.purchasers_for(user).filter(pk=purchaser.pk).exists():
             raise serializers.ValidationError("Unknown purchaser.")
         return purchaser
-
-    def create(self, validated_data):
-        return services.project_create(actor=self.context["request"].user, **validated_data)
 
 
 class ProcureSerializer(serializers.Serializer):
@@ -125,13 +123,7 @@ class CloseSerializer(serializers.Serializer):
     closed_on = serializers.DateField()
 
 
-class ProjectViewSet(
-    StepMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ProjectViewSet(StepMixin, ServiceViewSet):
     """Purchased-service projects. Each lifecycle step is an action; an illegal jump is a
     400 on ``stage``, a step by someone who may not take it a 403."""
 
@@ -140,11 +132,9 @@ class ProjectViewSet(
     permission_classes = [write_permission(can_write_projects)]
     filterset_fields = ["stage", "purchaser", "agency", "funding_source"]
     step_object = "project"
-
-    def get_queryset(self):
-        return selectors.projects_for(self.request.user).prefetch_related(
-            "units", "fields", "target_groups", "instalments"
-        )
+    selector = selectors.projects_for
+    prefetch = ("units", "fields", "target_groups", "instalments")
+    create_service = services.project_create
 
     @extend_schema(request=ProcureSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])

@@ -2,13 +2,15 @@
 agencies (who delivers). Writes go through the owning app's services."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shegong.access.scoping import can_edit_network
 from shegong.common.permissions import write_permission
+from shegong.common.viewsets import EditableServiceViewSet
 from shegong.divisions.models import Division
+from shegong.network import services as network_services
 from shegong.network.api import AgencySerializer
 from shegong.network.models import Agency
 
@@ -16,13 +18,7 @@ from .. import selectors, services
 from ..models import Purchaser
 
 
-class RegisterViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class RegisterViewSet(EditableServiceViewSet):
     """A register the district edits: list, read, create, and change by PATCH."""
 
     permission_classes = [write_permission(can_edit_network)]
@@ -36,22 +32,15 @@ class PurchaserSerializer(serializers.ModelSerializer):
         model = Purchaser
         fields = ["id", *services.PURCHASER_FIELDS]
 
-    def create(self, validated_data):
-        return services.purchaser_create(actor=self.context["request"].user, **validated_data)
-
-    def update(self, instance, validated_data):
-        return services.purchaser_update(
-            purchaser=instance, actor=self.context["request"].user, **validated_data
-        )
-
 
 class PurchaserViewSet(RegisterViewSet):
     """Purchasing bodies (R4.2): who buys the services."""
 
     serializer_class = PurchaserSerializer
-
-    def get_queryset(self):
-        return selectors.purchasers_for(self.request.user)
+    selector = selectors.purchasers_for
+    create_service = services.purchaser_create
+    update_service = services.purchaser_update
+    update_object = "purchaser"
 
 
 class AgencyRecordSerializer(serializers.Serializer):
@@ -65,6 +54,9 @@ class AgencyViewSet(RegisterViewSet):
 
     serializer_class = AgencySerializer
     queryset = Agency.objects.all()
+    create_service = network_services.agency_create
+    update_service = network_services.agency_update
+    update_object = "agency"
 
     @extend_schema(responses=AgencyRecordSerializer)
     @action(detail=True, methods=["get"])
