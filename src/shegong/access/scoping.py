@@ -78,9 +78,7 @@ def _compute_prefixes(user, purpose: str) -> tuple[str, ...]:
                 # An agency covers the units it operates and those of its live contracts.
                 prefixes.update(grant.agency.units.live().values_list("division_id", flat=True))
                 prefixes.update(
-                    grant.agency.projects.filter(stage="contracted").values_list(
-                        "units__division_id", flat=True
-                    )
+                    grant.agency.projects.delivering().values_list("units__division_id", flat=True)
                 )
                 prefixes.discard(None)
             elif grant.unit_id and grant.role in {

@@ -5,6 +5,7 @@ import datetime
 
 from shegong.access.models import Role, RoleGrant
 from shegong.activities import services as activity_services
+from shegong.activities.models import Kind as ActivityKind
 from shegong.cases import services as case_services
 from shegong.clients.models import Client
 from shegong.network.models import Unit, UnitKind
@@ -156,7 +157,7 @@ def _group(demo: Demo, station, worker, actor, start, members, fields, *, childr
     rng, today = demo.rng, demo.today
     group = activity_services.activity_create(
         actor=actor,
-        kind="group",
+        kind=ActivityKind.GROUP,
         unit=station,
         title="“快乐成长”留守儿童成长小组" if children else "“乐龄同行”老年互助小组",
         field=fields["children" if children else "elderly"],
@@ -194,7 +195,7 @@ def _community_activity(demo: Demo, station, worker, actor, start, members, fiel
     rng = demo.rng
     fair = activity_services.activity_create(
         actor=actor,
-        kind="community",
+        kind=ActivityKind.COMMUNITY,
         unit=station,
         title=rng.choice(["重阳节敬老文艺汇演", "社区邻里节", "防诈骗宣传进社区"]),
         field=fields["governance"],

@@ -9,6 +9,8 @@ from shegong.clients.models import Client, LivingSituation, RiskTier, TargetGrou
 from shegong.network.models import Unit, UnitKind
 from shegong.records.models import Method, ServiceField
 from shegong.records.services import service_record_create
+from shegong.referrals.models import Status as ReferralStatus
+from shegong.referrals.models import Urgency
 from shegong.referrals.services import referral_create, referral_transition
 from shegong.visits.models import VisitMode
 from shegong.visits.services import visit_record
@@ -126,11 +128,13 @@ def seed_referrals(demo: Demo) -> None:
             from_unit=room,
             to_unit=station,
             reason=demo.rng.choice(REFERRAL_REASONS),
-            urgency="urgent" if index == 0 else "normal",
+            urgency=Urgency.URGENT if index == 0 else Urgency.NORMAL,
             consent_checked=True,
         )
         if index == 2:
-            referral_transition(referral=referral, to_status="accepted", actor=station_grant.user)
+            referral_transition(
+                referral=referral, to_status=ReferralStatus.ACCEPTED, actor=station_grant.user
+            )
 
 
 def seed_service_records(demo: Demo, actor, funding) -> None:

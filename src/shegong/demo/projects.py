@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from shegong.network.models import Unit, UnitKind
 from shegong.purchasing import services
-from shegong.purchasing.models import Criterion, IndicatorTemplate, Purchaser
+from shegong.purchasing.models import Criterion, IndicatorTemplate, Purchaser, Stage
 
 from .context import Demo
 
@@ -28,7 +28,15 @@ PROJECT_KINDS = [
     ("新时代文明实践社工服务项目", "charity"),
 ]
 # The stage each project is taken to, in order.
-STAGES = ["budgeted"] * 3 + ["procuring"] * 2 + ["awarded"] + ["contracted"] * 10 + ["closed"] * 4
+# "awarded" is the demo's own step: in procurement with a winner chosen, not yet signed.
+AWARDED = "awarded"
+STAGES = (
+    [Stage.BUDGETED] * 3
+    + [Stage.PROCURING] * 2
+    + [AWARDED]
+    + [Stage.CONTRACTED] * 10
+    + [Stage.CLOSED] * 4
+)
 
 
 @dataclass
@@ -107,9 +115,9 @@ def _project(demo: Demo, admin, index, stage, purchasers, agencies, covered):
     or None if it stops before."""
     rng, today = demo.rng, demo.today
     name, source = PROJECT_KINDS[index % len(PROJECT_KINDS)]
-    year = today.year - (1 if stage == "closed" else 0)
+    year = today.year - (1 if stage == Stage.CLOSED else 0)
     budget = Decimal(rng.choice([180000, 240000, 300000, 360000]))
-    days_ago = rng.randint(400, 600) if stage == "closed" else rng.randint(30, 300)
+    days_ago = rng.randint(400, 600) if stage == Stage.CLOSED else rng.randint(30, 300)
     start = today - datetime.timedelta(days=days_ago)
     approved = start - datetime.timedelta(days=60)
     project = services.project_create(
@@ -120,7 +128,7 @@ def _project(demo: Demo, admin, index, stage, purchasers, agencies, covered):
         budget_amount=budget,
         budget_approved_on=approved,
     )
-    if stage == "budgeted":
+    if stage == Stage.BUDGETED:
         return None
     project = services.procurement_start(
         project=project,
@@ -128,7 +136,7 @@ def _project(demo: Demo, admin, index, stage, purchasers, agencies, covered):
         method=rng.choice(["public_tender", "consultation", "negotiation", "inquiry"]),
         started_on=approved + datetime.timedelta(days=10),
     )
-    if stage == "procuring":
+    if stage == Stage.PROCURING:
         return None
     # Usually the agency already running the station wins its project.
     project = services.procurement_award(
@@ -137,7 +145,7 @@ def _project(demo: Demo, admin, index, stage, purchasers, agencies, covered):
         agency=covered[0].agency or agencies[index % len(agencies)],
         awarded_on=approved + datetime.timedelta(days=40),
     )
-    if stage == "awarded":
+    if stage == AWARDED:
         return None
     return services.contract_sign(
         project=project,
@@ -158,7 +166,7 @@ def finish_projects(demo: Demo, admin, evaluator, contracts: list[Contract]) -> 
     rng, today = demo.rng, demo.today
     criteria = list(Criterion.objects.filter(is_active=True))
     for contract in contracts:
-        project, closed = contract.project, contract.stage == "closed"
+        project, closed = contract.project, contract.stage == Stage.CLOSED
         instalment = project.instalments.get
         services.instalment_pay(
             instalment=instalment(number=1), actor=admin, paid_on=project.start_on

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from .models import Unit
+from .models import Unit, UnitKind
 
 
 def units_for(user):
@@ -34,9 +34,9 @@ def unit_counts(user) -> dict:
         units_for(user)
         .live()
         .aggregate(
-            centers=Count("id", filter=Q(kind="center")),
-            stations=Count("id", filter=Q(kind="station")),
-            rooms=Count("id", filter=Q(kind="room")),
+            centers=Count("id", filter=Q(kind=UnitKind.CENTER)),
+            stations=Count("id", filter=Q(kind=UnitKind.STATION)),
+            rooms=Count("id", filter=Q(kind=UnitKind.ROOM)),
             operating=Count("id", filter=Q(operating_on__isnull=False)),
         )
     )
