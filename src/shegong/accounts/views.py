@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,7 +9,7 @@ from shegong.access import services
 from shegong.access.decorators import scoped_page
 from shegong.access.models import Role
 from shegong.access.scoping import can_manage_accounts, can_manage_security
-from shegong.common.forms import apply_service_errors, submit_form
+from shegong.common.forms import form_page, list_page, post_to_page
 
 from . import selectors
 from .forms import AccountCreateForm, AccountForm, GrantForm, PasswordForm
@@ -20,94 +20,90 @@ manager_page = scoped_page(check=can_manage_accounts)
 @manager_page
 def user_list(request):
     params = {k: request.GET.get(k, "") for k in ("q", "role", "active")}
-    users = selectors.user_search(request.user, **params)
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
+        selectors.user_search(request.user, **params),
         "accounts/user_list.html",
-        {"page": page, "params": params, "roles": Role.choices},
+        context={"params": params, "roles": Role.choices},
     )
 
 
-def _detail_context(request, account, **extra):
+def _detail(request, account, **forms):
     context = {
         "account": account,
         "history": selectors.account_history(account),
         "grant_form": GrantForm(user=request.user),
         "password_form": PasswordForm(),
     }
-    context.update(extra)
-    return context
+    context.update(forms)
+    return render(request, "accounts/user_detail.html", context)
 
 
 @manager_page
 def user_detail(request, pk):
-    account = selectors.user_get(request.user, pk)
-    return render(request, "accounts/user_detail.html", _detail_context(request, account))
+    return _detail(request, selectors.user_get(request.user, pk))
 
 
 @manager_page
 def user_create(request):
-    form = AccountCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account, password = services.user_create(
-                actor=request.user,
-                username=form.cleaned_data["username"],
-                display_name=form.cleaned_data["display_name"],
-                email=form.cleaned_data["email"],
-                division=form.cleaned_data["division"],
-                password=form.cleaned_data["password"] or None,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            if not form.cleaned_data["password"]:
-                # Shown once on the next page; never logged or put in a URL.
-                messages.warning(
-                    request,
-                    _("Initial password for %(user)s: %(password)s — give it to them in person.")
-                    % {"user": account.username, "password": password},
-                )
-            messages.success(request, _("The account has been created. Now grant it a role."))
-            return redirect("accounts:user-detail", pk=account.pk)
-    return render(request, "accounts/user_form.html", {"form": form})
+    return form_page(
+        request,
+        AccountCreateForm(request.POST or None, user=request.user),
+        "accounts/user_form.html",
+        save=lambda data: _create(request, data),
+        success_message=_("The account has been created. Now grant it a role."),
+        done=_detail_url,
+    )
+
+
+def _create(request, data):
+    account, password = services.user_create(
+        actor=request.user,
+        username=data["username"],
+        display_name=data["display_name"],
+        email=data["email"],
+        division=data["division"],
+        password=data["password"] or None,
+    )
+    if not data["password"]:
+        # Shown once on the next page; never logged or put in a URL.
+        messages.warning(
+            request,
+            _("Initial password for %(user)s: %(password)s — give it to them in person.")
+            % {"user": account.username, "password": password},
+        )
+    return account
+
+
+def _detail_url(account):
+    return reverse("accounts:user-detail", args=[account.pk])
 
 
 @manager_page
 def user_edit(request, pk):
     account = selectors.user_get(request.user, pk)
-    form = AccountForm(request.POST or None, instance=account, user=request.user)
-    if request.method == "POST":
-        ok, _changed = submit_form(
-            request,
-            form,
-            lambda data: services.user_update(user=account, actor=request.user, **data),
-            _("The account has been saved."),
-        )
-        if ok:
-            return redirect("accounts:user-detail", pk=account.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "account": account})
+    return form_page(
+        request,
+        AccountForm(request.POST or None, instance=account, user=request.user),
+        "accounts/user_form.html",
+        save=lambda data: services.user_update(user=account, actor=request.user, **data),
+        success_message=_("The account has been saved."),
+        done=_detail_url(account),
+        context={"account": account},
+    )
 
 
 @require_POST
 @manager_page
 def grant_add(request, pk):
     account = selectors.user_get(request.user, pk)
-    form = GrantForm(request.POST, user=request.user)
-    ok, _grant = submit_form(
+    return post_to_page(
         request,
-        form,
+        GrantForm(request.POST, user=request.user),
         lambda data: services.grant_add(user=account, actor=request.user, **data),
         _("The role has been granted."),
-    )
-    if ok:
-        return redirect("accounts:user-detail", pk=account.pk)
-    return render(
-        request,
-        "accounts/user_detail.html",
-        _detail_context(request, account, grant_form=form),
-        status=400,
+        back=_detail_url(account),
+        page=lambda form: _detail(request, account, grant_form=form),
     )
 
 
@@ -129,22 +125,15 @@ def grant_remove(request, pk, grant_id):
 @manager_page
 def user_password(request, pk):
     account = selectors.user_get(request.user, pk)
-    form = PasswordForm(request.POST)
-    ok, _none = submit_form(
+    return post_to_page(
         request,
-        form,
+        PasswordForm(request.POST),
         lambda data: services.user_set_password(
             user=account, password=data["password"], actor=request.user
         ),
         _("The password has been changed."),
-    )
-    if ok:
-        return redirect("accounts:user-detail", pk=account.pk)
-    return render(
-        request,
-        "accounts/user_detail.html",
-        _detail_context(request, account, password_form=form),
-        status=400,
+        back=_detail_url(account),
+        page=lambda form: _detail(request, account, password_form=form),
     )
 
 

@@ -1,5 +1,4 @@
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -7,7 +6,7 @@ from django.views.decorators.http import require_POST
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import post_from_page, submit_form
+from shegong.common.forms import form_page, list_page, post_from_page
 
 from . import selectors, services
 from .forms import ActivityForm, CancelForm, EvaluationForm, MembersForm, SessionForm
@@ -22,63 +21,58 @@ def activity_list(request):
         activities = activities.filter(kind=kind)
     if status in Status.values:
         activities = activities.filter(status=status)
-    if request.GET.get("export") == "xlsx":
-        headers = [
-            _("kind"),
-            _("title"),
-            _("unit"),
-            _("service field"),
-            _("leader"),
-            _("start date"),
-            _("planned sessions"),
-            _("sessions held"),
-            _("status"),
-            _("goals met"),
-        ]
-        rows = (
-            [
-                a.get_kind_display(),
-                a.title,
-                a.unit.name,
-                a.field.name,
-                a.leader.name,
-                a.start_on,
-                a.planned_sessions,
-                a.sessions,
-                a.get_status_display(),
-                a.get_goals_met_display(),
-            ]
-            for a in activities
-        )
-        return xlsx_response(
-            table_workbook(_("Groups and community activities"), headers, rows), "activities.xlsx"
-        )
-    return render(
+    return list_page(
         request,
+        activities,
         "activities/activity_list.html",
-        {
-            "page": Paginator(activities, 50).get_page(request.GET.get("page")),
-            "kinds": Kind.choices,
-            "statuses": Status.choices,
-            "kind": kind,
-            "status": status,
-        },
+        export=_workbook,
+        context={"kinds": Kind.choices, "statuses": Status.choices, "kind": kind, "status": status},
+    )
+
+
+def _workbook(activities):
+    headers = [
+        _("kind"),
+        _("title"),
+        _("unit"),
+        _("service field"),
+        _("leader"),
+        _("start date"),
+        _("planned sessions"),
+        _("sessions held"),
+        _("status"),
+        _("goals met"),
+    ]
+    rows = (
+        [
+            a.get_kind_display(),
+            a.title,
+            a.unit.name,
+            a.field.name,
+            a.leader.name,
+            a.start_on,
+            a.planned_sessions,
+            a.sessions,
+            a.get_status_display(),
+            a.get_goals_met_display(),
+        ]
+        for a in activities
+    )
+    return xlsx_response(
+        table_workbook(_("Groups and community activities"), headers, rows), "activities.xlsx"
     )
 
 
 @scoped_page(check=can_edit_clients)
 def activity_create(request):
-    form = ActivityForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        ok, activity = submit_form(
-            request,
-            form,
-            lambda data: services.activity_create(actor=request.user, **data),
-            _("The activity has been planned."),
-        )
-        if ok:
-            return redirect("activities:activity-detail", pk=activity.pk)
-    return render(request, "activities/activity_form.html", {"form": form})
+    return form_page(
+        request,
+        ActivityForm(request.POST or None, user=request.user),
+        "activities/activity_form.html",
+        save=lambda data: services.activity_create(actor=request.user, **data),
+        success_message=_("The activity has been planned."),
+        done=lambda activity: reverse("activities:activity-detail", args=[activity.pk]),
+    )
 
 
 def _detail(request, activity, status=200, **forms):

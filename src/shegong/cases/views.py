@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.selectors import client_get
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import post_from_page, submit_form
+from shegong.common.forms import form_page, list_page, post_from_page
 from shegong.records.models import Method
 from shegong.records.views import record_form_page
 
@@ -36,58 +35,56 @@ def case_list(request):
     cases = cases.filter(stage=data["stage"]) if data.get("stage") else cases.open()
     if data.get("q"):
         cases = cases.filter(client__name__contains=data["q"])
-    if request.GET.get("export") == "xlsx":
-        headers = [
-            _("case number"),
-            _("client"),
-            _("unit"),
-            _("case worker"),
-            _("stage"),
-            _("opened on"),
-            _("review date"),
-            _("closure reason"),
-            _("closed on"),
-        ]
-        rows = (
-            [
-                c.number,
-                c.client.name,
-                c.unit.name,
-                c.case_worker.name,
-                c.get_stage_display(),
-                c.opened_on,
-                c.review_on,
-                c.get_closure_reason_display(),
-                c.closed_on,
-            ]
-            for c in cases
-        )
-        return xlsx_response(table_workbook(_("Cases"), headers, rows), "cases.xlsx")
-    return render(
+    return list_page(
         request,
+        cases,
         "cases/case_list.html",
-        {
-            "filters": filters,
-            "page": Paginator(cases, 50).get_page(request.GET.get("page")),
-            "awaiting": selectors.awaiting_approval(request.user)[:50],
-        },
+        export=_workbook,
+        context={"filters": filters, "awaiting": selectors.awaiting_approval(request.user)[:50]},
     )
+
+
+def _workbook(cases):
+    headers = [
+        _("case number"),
+        _("client"),
+        _("unit"),
+        _("case worker"),
+        _("stage"),
+        _("opened on"),
+        _("review date"),
+        _("closure reason"),
+        _("closed on"),
+    ]
+    rows = (
+        [
+            c.number,
+            c.client.name,
+            c.unit.name,
+            c.case_worker.name,
+            c.get_stage_display(),
+            c.opened_on,
+            c.review_on,
+            c.get_closure_reason_display(),
+            c.closed_on,
+        ]
+        for c in cases
+    )
+    return xlsx_response(table_workbook(_("Cases"), headers, rows), "cases.xlsx")
 
 
 @scoped_page(check=can_edit_clients)
 def case_open(request, pk):
     client = client_get(request.user, pk)
-    form = CaseOpenForm(request.POST or None, user=request.user, client=client)
-    if request.method == "POST":
-        ok, case = submit_form(
-            request,
-            form,
-            lambda data: services.case_open(actor=request.user, client=client, **data),
-            _("The case has been opened."),
-        )
-        if ok:
-            return redirect("cases:case-detail", pk=case.pk)
-    return render(request, "cases/case_open.html", {"form": form, "client": client})
+    return form_page(
+        request,
+        CaseOpenForm(request.POST or None, user=request.user, client=client),
+        "cases/case_open.html",
+        save=lambda data: services.case_open(actor=request.user, client=client, **data),
+        success_message=_("The case has been opened."),
+        done=lambda case: reverse("cases:case-detail", args=[case.pk]),
+        context={"client": client},
+    )
 
 
 def _forms(case, data=None, step=None):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
-from shegong.common.forms import apply_service_errors, post_from_page, submit_form
+from shegong.common.forms import apply_service_errors, form_page, post_from_page, submit_form
 from shegong.common.history import history_rows
 from shegong.common.idcard import mask_id_number, mask_phone
 
@@ -102,36 +102,32 @@ def client_detail(request, pk):
 @scoped_page(check=can_edit_clients)
 def client_create(request):
     form = ClientForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        ok, client = submit_form(
-            request,
-            form,
-            lambda data: services.client_create(
-                actor=request.user, groups=data["groups"], **form.service_data()
-            ),
-            _("The client has been registered."),
-        )
-        if ok:
-            return redirect(client)
-    return render(request, "clients/client_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        "clients/client_form.html",
+        save=lambda data: services.client_create(
+            actor=request.user, groups=data["groups"], **form.service_data()
+        ),
+        success_message=_("The client has been registered."),
+    )
 
 
 @scoped_page(check=can_edit_clients)
 def client_edit(request, pk):
     client = selectors.client_get(request.user, pk)
     form = ClientForm(request.POST or None, instance=client, user=request.user)
-    if request.method == "POST":
-        ok, _changed = submit_form(
-            request,
-            form,
-            lambda data: services.client_update(
-                client=client, actor=request.user, **form.service_data()
-            ),
-            _("The client has been saved."),
-        )
-        if ok:
-            return redirect(client)
-    return render(request, "clients/client_form.html", {"form": form, "client": client})
+    return form_page(
+        request,
+        form,
+        "clients/client_form.html",
+        save=lambda data: services.client_update(
+            client=client, actor=request.user, **form.service_data()
+        ),
+        success_message=_("The client has been saved."),
+        done=client,
+        context={"client": client},
+    )
 
 
 def _export(request, clients):

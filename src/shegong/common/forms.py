@@ -33,6 +33,14 @@ class BootstrapMixin:
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
 
+class ServiceValidatedForm(forms.ModelForm):
+    """A model form whose instance a service validates and saves: the form checks its
+    fields, the service the whole record (``submit_form`` puts its errors on the fields)."""
+
+    def _post_clean(self):
+        pass
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -98,3 +106,64 @@ class ImportForm(BootstrapMixin, forms.Form):
     dry_run = forms.BooleanField(
         label=_("Check only (write nothing)"), required=False, initial=True
     )
+
+
+def form_page(
+    request,
+    form,
+    template,
+    *,
+    save,
+    success_message,
+    done=None,
+    context=None,
+    refused_status=200,
+):
+    """The page that creates or edits one object through a form.
+
+    On POST, ``save(cleaned_data)`` (a service call) runs through :func:`submit_form`; once
+    it succeeds, the answer is a redirect to ``done``: an object or URL, or a function of
+    what ``save`` returned (by default that result itself, an object with its own page).
+    Otherwise, and on GET, ``template`` with the form and ``context``; a refused form is
+    answered ``refused_status``."""
+    from django.shortcuts import redirect, render
+
+    if request.method == "POST":
+        ok, result = submit_form(request, form, save, success_message)
+        if ok:
+            if done is None:
+                return redirect(result)
+            return redirect(done(result) if callable(done) else done)
+    status = refused_status if form.errors else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+def list_page(request, items, template, *, export=None, context=None, per_page=50):
+    """A list page: ``items`` (already searched and filtered) paged as ``page``.
+
+    With ``?export=xlsx`` and an ``export`` function, the answer is ``export(items)`` (a
+    workbook download, all rows) instead. ``context`` is the page's other template
+    context, or a function giving it, called only when the page itself is shown."""
+    from django.core.paginator import Paginator
+    from django.shortcuts import render
+
+    if export is not None and request.GET.get("export") == "xlsx":
+        return export(items)
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    extra = context() if callable(context) else context or {}
+    return render(request, template, {"page": page, **extra})
+
+
+def post_to_page(request, form, action, success_message, *, back, page):
+    """A form posted from an object's page that goes back to it: like
+    :func:`post_from_page`, except that a PermissionDenied is not flashed but answered
+    403. Valid and accepted: flash ``success_message`` and redirect to ``back``; otherwise
+    ``page(form)``, the page again with the form's errors, answered 400."""
+    from django.shortcuts import redirect
+
+    ok, _result = submit_form(request, form, action, success_message)
+    if ok:
+        return redirect(back)
+    response = page(form)
+    response.status_code = 400
+    return response

@@ -1,12 +1,11 @@
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_network
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import submit_form
+from shegong.common.forms import form_page, list_page
 from shegong.common.history import history_rows
 from shegong.common.import_views import import_page
 from shegong.common.imports import template_workbook
@@ -21,17 +20,14 @@ from .models import UnitKind, UnitStatus
 @scoped_page
 def unit_list(request):
     params = {k: request.GET.get(k, "") for k in ("q", "kind", "status", "town")}
-    units = selectors.unit_search(request.user, **params)
-    if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            table_workbook(_("Units"), unit_headers(), unit_rows(units)), "units.xlsx"
-        )
-    page = Paginator(units, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
+        selectors.unit_search(request.user, **params),
         "network/unit_list.html",
-        {
-            "page": page,
+        export=lambda units: xlsx_response(
+            table_workbook(_("Units"), unit_headers(), unit_rows(units)), "units.xlsx"
+        ),
+        context=lambda: {
             "params": params,
             "kinds": UnitKind.choices,
             "statuses": UnitStatus.choices,
@@ -60,56 +56,47 @@ def unit_detail(request, pk):
 
 @scoped_page(check=can_edit_network)
 def unit_create(request):
-    form = UnitCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        ok, unit = submit_form(
-            request,
-            form,
-            lambda data: services.unit_create(actor=request.user, **data),
-            _("The unit has been registered."),
-        )
-        if ok:
-            return redirect(unit)
-    return render(request, "network/unit_form.html", {"form": form})
+    return form_page(
+        request,
+        UnitCreateForm(request.POST or None, user=request.user),
+        "network/unit_form.html",
+        save=lambda data: services.unit_create(actor=request.user, **data),
+        success_message=_("The unit has been registered."),
+    )
 
 
 @scoped_page(check=can_edit_network)
 def unit_edit(request, pk):
     unit = selectors.unit_get(request.user, pk)
-    form = UnitForm(request.POST or None, instance=unit, user=request.user)
-    if request.method == "POST":
-        ok, _changed = submit_form(
-            request,
-            form,
-            lambda data: services.unit_update(unit=unit, actor=request.user, **data),
-            _("The unit has been saved."),
-        )
-        if ok:
-            return redirect(unit)
-    return render(request, "network/unit_form.html", {"form": form, "unit": unit})
+    return form_page(
+        request,
+        UnitForm(request.POST or None, instance=unit, user=request.user),
+        "network/unit_form.html",
+        save=lambda data: services.unit_update(unit=unit, actor=request.user, **data),
+        success_message=_("The unit has been saved."),
+        done=unit,
+        context={"unit": unit},
+    )
 
 
 @scoped_page(check=can_edit_network)
 def unit_transition(request, pk):
     unit = selectors.unit_get(request.user, pk)
-    allowed = services.allowed_transitions(unit)
-    form = TransitionForm(request.POST or None, allowed=allowed)
-    if request.method == "POST":
-        ok, _unit = submit_form(
-            request,
-            form,
-            lambda data: services.unit_transition(
-                unit=unit,
-                actor=request.user,
-                to_status=data["status"],
-                effective_on=data["effective_on"],
-                note=data["note"],
-            ),
-            _("The unit's status has been changed."),
-        )
-        if ok:
-            return redirect(unit)
-    return render(request, "network/unit_transition.html", {"form": form, "unit": unit})
+    return form_page(
+        request,
+        TransitionForm(request.POST or None, allowed=services.allowed_transitions(unit)),
+        "network/unit_transition.html",
+        save=lambda data: services.unit_transition(
+            unit=unit,
+            actor=request.user,
+            to_status=data["status"],
+            effective_on=data["effective_on"],
+            note=data["note"],
+        ),
+        success_message=_("The unit's status has been changed."),
+        done=unit,
+        context={"unit": unit},
+    )
 
 
 @scoped_page(check=can_edit_network)

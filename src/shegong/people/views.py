@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_POST
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_workers
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import post_from_page, submit_form
+from shegong.common.forms import form_page, list_page, post_from_page
 from shegong.common.history import history_rows
 from shegong.common.import_views import import_page
 from shegong.common.imports import template_workbook
@@ -29,67 +28,51 @@ from .models import WorkerRole
 @scoped_page
 def worker_list(request):
     params = {k: request.GET.get(k, "") for k in ("q", "role", "certified")}
-    workers = selectors.worker_search(request.user, **params).prefetch_related("certificates")
-    if request.GET.get("export") == "xlsx":
-        workers = workers.prefetch_related("assignments__unit")
-        return xlsx_response(
-            table_workbook(_("Workers"), worker_headers(), worker_rows(workers)), "workers.xlsx"
-        )
-    page = Paginator(workers, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
+        selectors.worker_search(request.user, **params).prefetch_related("certificates"),
         "people/worker_list.html",
-        {"page": page, "params": params, "roles": WorkerRole.choices},
+        export=_workbook,
+        context={"params": params, "roles": WorkerRole.choices},
     )
+
+
+def _workbook(workers):
+    rows = worker_rows(workers.prefetch_related("assignments__unit"))
+    return xlsx_response(table_workbook(_("Workers"), worker_headers(), rows), "workers.xlsx")
 
 
 @scoped_page
 def worker_detail(request, pk):
-    worker = selectors.worker_get(request.user, pk)
-    return render(
-        request,
-        "people/worker_detail.html",
-        {
-            "worker": worker,
-            "history": history_rows(worker),
-            "certificate_form": CertificateForm(),
-            "assignment_form": AssignmentForm(user=request.user),
-        },
-    )
+    return _detail(request, selectors.worker_get(request.user, pk))
 
 
 @scoped_page(check=can_edit_workers)
 def worker_create(request):
-    form = WorkerForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        ok, worker = submit_form(
-            request,
-            form,
-            lambda data: services.worker_create(actor=request.user, **data),
-            _("The worker has been registered."),
-        )
-        if ok:
-            return redirect(worker)
-    return render(request, "people/worker_form.html", {"form": form})
+    return form_page(
+        request,
+        WorkerForm(request.POST or None, user=request.user),
+        "people/worker_form.html",
+        save=lambda data: services.worker_create(actor=request.user, **data),
+        success_message=_("The worker has been registered."),
+    )
 
 
 @scoped_page(check=can_edit_workers)
 def worker_edit(request, pk):
     worker = selectors.worker_get(request.user, pk)
-    form = WorkerForm(request.POST or None, instance=worker, user=request.user)
-    if request.method == "POST":
-        ok, _changed = submit_form(
-            request,
-            form,
-            lambda data: services.worker_update(worker=worker, actor=request.user, **data),
-            _("The worker has been saved."),
-        )
-        if ok:
-            return redirect(worker)
-    return render(request, "people/worker_form.html", {"form": form, "worker": worker})
+    return form_page(
+        request,
+        WorkerForm(request.POST or None, instance=worker, user=request.user),
+        "people/worker_form.html",
+        save=lambda data: services.worker_update(worker=worker, actor=request.user, **data),
+        success_message=_("The worker has been saved."),
+        done=worker,
+        context={"worker": worker},
+    )
 
 
-def _detail_with_form(request, worker, **forms):
+def _detail(request, worker, **forms):
     context = {
         "worker": worker,
         "history": history_rows(worker),
@@ -110,7 +93,7 @@ def certificate_add(request, pk):
         lambda data: services.certificate_add(worker=worker, actor=request.user, **data),
         _("The certificate has been added."),
         back=worker,
-        page=lambda form: _detail_with_form(request, worker, certificate_form=form),
+        page=lambda form: _detail(request, worker, certificate_form=form),
     )
 
 
@@ -124,7 +107,7 @@ def assignment_add(request, pk):
         lambda data: services.assignment_add(worker=worker, actor=request.user, **data),
         _("The posting has been added."),
         back=worker,
-        page=lambda form: _detail_with_form(request, worker, assignment_form=form),
+        page=lambda form: _detail(request, worker, assignment_form=form),
     )
 
 

@@ -1,12 +1,12 @@
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import submit_form
+from shegong.common.forms import form_page, list_page, post_to_page
 
 from . import selectors, services
 from .forms import FIELDS, AttachmentForm, LedgerFilter, ServiceRecordForm
@@ -37,35 +37,37 @@ def ledger(request):
     records = selectors.ledger(
         request.user, start=data.get("start"), end=data.get("end"), method=method, field=field
     )
-    if request.GET.get("export") == "xlsx":
-        records = records.prefetch_related("items", "clients", "workers")
-        headers = [
-            _("served on"),
-            _("unit"),
-            _("method"),
-            _("service field"),
-            _("service items"),
-            _("clients"),
-            _("other participants"),
-            _("duration (minutes)"),
-            _("workers"),
-            _("outcome"),
-        ]
-        return xlsx_response(
-            table_workbook(_("Service ledger"), headers, ledger_rows(records)), "ledger.xlsx"
-        )
-    page = Paginator(records.prefetch_related("clients"), 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
+        records.prefetch_related("clients"),
         "records/ledger.html",
-        {
-            "page": page,
+        export=_workbook,
+        context={
             "filters": filters,
             "methods": Method.choices,
             "fields": ServiceField.objects.all(),
             "method": method,
             "field": field,
         },
+    )
+
+
+def _workbook(records):
+    records = records.prefetch_related("items", "clients", "workers")
+    headers = [
+        _("served on"),
+        _("unit"),
+        _("method"),
+        _("service field"),
+        _("service items"),
+        _("clients"),
+        _("other participants"),
+        _("duration (minutes)"),
+        _("workers"),
+        _("outcome"),
+    ]
+    return xlsx_response(
+        table_workbook(_("Service ledger"), headers, ledger_rows(records)), "ledger.xlsx"
     )
 
 
@@ -76,27 +78,23 @@ def record_create(request):
 
 def record_form_page(request, initial=None):
     """The new-service form; a page of another app may fill in what it knows (a case)."""
-    form = ServiceRecordForm(request.POST or None, user=request.user, initial=initial or {})
-    if request.method == "POST":
-        ok, record = submit_form(
-            request,
-            form,
-            lambda data: services.service_record_create(
-                actor=request.user, **{name: data[name] for name in FIELDS}
-            ),
-            _("The service has been recorded."),
-        )
-        if ok:
-            return redirect("records:record-detail", pk=record.pk)
-    return render(request, "records/record_form.html", {"form": form})
+    return form_page(
+        request,
+        ServiceRecordForm(request.POST or None, user=request.user, initial=initial or {}),
+        "records/record_form.html",
+        save=lambda data: services.service_record_create(
+            actor=request.user, **{name: data[name] for name in FIELDS}
+        ),
+        success_message=_("The service has been recorded."),
+        done=lambda record: reverse("records:record-detail", args=[record.pk]),
+    )
 
 
-def _detail(request, record, attachment_form=None, status=200):
+def _detail(request, record, attachment_form=None):
     return render(
         request,
         "records/record_detail.html",
         {"record": record, "attachment_form": attachment_form or AttachmentForm()},
-        status=status,
     )
 
 
@@ -109,18 +107,16 @@ def record_detail(request, pk):
 @scoped_page(check=can_edit_clients)
 def attachment_add(request, pk):
     record = selectors.record_get(request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    ok, _attachment = submit_form(
+    return post_to_page(
         request,
-        form,
+        AttachmentForm(request.POST, request.FILES),
         lambda data: services.attachment_add(
             record=record, upload=data["file"], kind=data["kind"], actor=request.user
         ),
         _("The attachment has been added."),
+        back=reverse("records:record-detail", args=[pk]),
+        page=lambda form: _detail(request, record, attachment_form=form),
     )
-    if ok:
-        return redirect("records:record-detail", pk=pk)
-    return _detail(request, record, attachment_form=form, status=400)
 
 
 @scoped_page

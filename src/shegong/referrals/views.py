@@ -1,12 +1,13 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.selectors import client_get
-from shegong.common.forms import submit_form
+from shegong.common.forms import form_page
 
 from . import selectors, services
 from .forms import DecisionForm, ReferralForm
@@ -28,17 +29,15 @@ def referral_list(request):
 @scoped_page(check=can_edit_clients)
 def referral_create(request, pk):
     client = client_get(request.user, pk)
-    form = ReferralForm(request.POST or None, user=request.user, client=client)
-    if request.method == "POST":
-        ok, referral = submit_form(
-            request,
-            form,
-            lambda data: services.referral_create(actor=request.user, client=client, **data),
-            _("The referral has been sent."),
-        )
-        if ok:
-            return redirect("referrals:referral-detail", pk=referral.pk)
-    return render(request, "referrals/referral_form.html", {"form": form, "client": client})
+    return form_page(
+        request,
+        ReferralForm(request.POST or None, user=request.user, client=client),
+        "referrals/referral_form.html",
+        save=lambda data: services.referral_create(actor=request.user, client=client, **data),
+        success_message=_("The referral has been sent."),
+        done=lambda referral: reverse("referrals:referral-detail", args=[referral.pk]),
+        context={"client": client},
+    )
 
 
 @scoped_page

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.selectors import client_get
-from shegong.common.forms import submit_form
+from shegong.common.forms import form_page
 from shegong.network.selectors import towns_for
 
 from . import selectors, services
@@ -39,19 +39,22 @@ def due_list(request):
 @scoped_page(check=can_edit_clients)
 def visit_create(request, pk):
     client = client_get(request.user, pk)
-    form = VisitForm(request.POST or None)
-    if request.method == "POST":
-        ok, _visit = submit_form(
-            request,
-            form,
-            lambda data: services.visit_record(client=client, actor=request.user, **data),
-            _("The visit has been recorded."),
-        )
-        if ok:
-            target = request.POST.get("next", "")
-            if not url_has_allowed_host_and_scheme(
-                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                target = client.get_absolute_url()
-            return redirect(target)
-    return render(request, "visits/visit_form.html", {"form": form, "client": client})
+    return form_page(
+        request,
+        VisitForm(request.POST or None),
+        "visits/visit_form.html",
+        save=lambda data: services.visit_record(client=client, actor=request.user, **data),
+        success_message=_("The visit has been recorded."),
+        done=lambda _visit: _next_page(request, client),
+        context={"client": client},
+    )
+
+
+def _next_page(request, client):
+    """Back to the page the visit was recorded from (a due list), if it is one of ours."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = client.get_absolute_url()
+    return target

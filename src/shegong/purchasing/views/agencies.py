@@ -1,12 +1,13 @@
 """The agency register: the list, an agency's record across projects, registering and
 editing (through the network's services)."""
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_network
-from shegong.common.forms import submit_form
+from shegong.common.forms import form_page
 from shegong.network import services as network_services
 from shegong.network.forms import AgencyForm
 from shegong.network.models import Agency
@@ -49,19 +50,13 @@ def _save(agency, actor, data):
 @scoped_page(check=can_edit_network)
 def agency_edit(request, pk=None):
     agency = get_object_or_404(Agency, pk=pk) if pk else None
-    form = AgencyForm(request.POST or None, instance=agency)
-    if request.method == "POST":
-        ok, saved = submit_form(
-            request,
-            form,
-            lambda data: _save(agency, request.user, data),
-            _("The agency has been saved."),
-        )
-        if ok:
-            return redirect("purchasing:agency-detail", pk=saved.pk)
-    return render(
+    return form_page(
         request,
+        AgencyForm(request.POST or None, instance=agency),
         "purchasing/agency_form.html",
-        {"form": form, "agency": agency},
-        status=400 if form.errors else 200,
+        save=lambda data: _save(agency, request.user, data),
+        success_message=_("The agency has been saved."),
+        done=lambda saved: reverse("purchasing:agency-detail", args=[saved.pk]),
+        context={"agency": agency},
+        refused_status=400,
     )

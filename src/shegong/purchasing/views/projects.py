@@ -2,7 +2,6 @@
 steps posted from it."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_manage_projects
 from shegong.common.exports import table_workbook, xlsx_response
-from shegong.common.forms import post_from_page, submit_form
+from shegong.common.forms import form_page, list_page, post_from_page
 
 from .. import indicators, selectors, services
 from ..forms import (
@@ -68,13 +67,12 @@ def project_list(request):
     projects = selectors.projects_for(request.user)
     if stage in Stage.values:
         projects = projects.filter(stage=stage)
-    if request.GET.get("export") == "xlsx":
-        return _projects_workbook(projects)
-    return render(
+    return list_page(
         request,
+        projects,
         "purchasing/project_list.html",
-        {
-            "page": Paginator(projects, 50).get_page(request.GET.get("page")),
+        export=_projects_workbook,
+        context={
             "stages": Stage.choices,
             "stage": stage,
             "can_manage": can_manage_projects(request.user),
@@ -88,17 +86,14 @@ def project_list(request):
 
 @scoped_page(check=can_manage_projects)
 def project_create(request):
-    form = ProjectForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        ok, project = submit_form(
-            request,
-            form,
-            lambda data: services.project_create(actor=request.user, **data),
-            _("The project has been registered."),
-        )
-        if ok:
-            return redirect("purchasing:project-detail", pk=project.pk)
-    return render(request, "purchasing/project_form.html", {"form": form})
+    return form_page(
+        request,
+        ProjectForm(request.POST or None, user=request.user),
+        "purchasing/project_form.html",
+        save=lambda data: services.project_create(actor=request.user, **data),
+        success_message=_("The project has been registered."),
+        done=lambda project: reverse("purchasing:project-detail", args=[project.pk]),
+    )
 
 
 # Each step a stage offers: its form and the service that takes it. The agency under
