@@ -3,6 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shegong.common.fields import belongs_to, optional_link
+from shegong.divisions.codes import Level
+
 
 class Role(models.TextChoices):
     """Account roles (ARCHITECTURE "Roles"). Each grant ties one role to one unit."""
@@ -22,14 +25,15 @@ class Role(models.TextChoices):
 UNIT_SCOPED_ROLES = {Role.DISTRICT_ADMIN, Role.STATION_STAFF, Role.ROOM_WORKER}
 # 等保 三员分立: these see users, settings or logs, never client data.
 ADMINISTRATOR_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
-# Which unit kind each unit-scoped role must be granted on.
-ROLE_UNIT_KIND = {
-    Role.DISTRICT_ADMIN: "center",
-    Role.STATION_STAFF: "station",
-    Role.ROOM_WORKER: "room",
-    Role.SYSTEM_ADMIN: "center",
-    Role.SECURITY_ADMIN: "center",
-    Role.AUDIT_ADMIN: "center",
+# The division level of the unit each role is granted on: the centre sits at the district,
+# a station at a town, a room at a village (the network app maps levels to unit kinds).
+ROLE_UNIT_LEVEL = {
+    Role.DISTRICT_ADMIN: Level.DISTRICT,
+    Role.STATION_STAFF: Level.TOWN,
+    Role.ROOM_WORKER: Level.VILLAGE,
+    Role.SYSTEM_ADMIN: Level.DISTRICT,
+    Role.SECURITY_ADMIN: Level.DISTRICT,
+    Role.AUDIT_ADMIN: Level.DISTRICT,
 }
 
 
@@ -37,14 +41,7 @@ class User(AbstractUser):
     """An account. Its home division decides which administrators may manage it."""
 
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
-    division = models.ForeignKey(
-        "divisions.Division",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("home division"),
-    )
+    division = optional_link("divisions.Division", _("home division"), related_name="+")
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -56,34 +53,11 @@ class User(AbstractUser):
 
 
 class RoleGrant(models.Model):
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("account")
-    )
+    user = belongs_to(User, _("account"), related_name="grants")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    unit = models.ForeignKey(
-        "network.Unit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="grants",
-        verbose_name=_("unit"),
-    )
-    agency = models.ForeignKey(
-        "network.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="grants",
-        verbose_name=_("agency"),
-    )
-    purchaser = models.ForeignKey(
-        "purchasing.Purchaser",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="grants",
-        verbose_name=_("purchaser"),
-    )
+    unit = optional_link("network.Unit", _("unit"), related_name="grants")
+    agency = optional_link("network.Agency", _("agency"), related_name="grants")
+    purchaser = optional_link("purchasing.Purchaser", _("purchaser"), related_name="grants")
     history = HistoricalRecords()
 
     class Meta:

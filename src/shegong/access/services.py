@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shegong.common.services import save_with_history
+from shegong.divisions.codes import Level
 
 from . import scoping
-from .models import ROLE_UNIT_KIND, UNIT_SCOPED_ROLES, Role, RoleGrant, User
+from .models import ROLE_UNIT_LEVEL, UNIT_SCOPED_ROLES, Role, RoleGrant, User
 
 
 def generate_password() -> str:
@@ -83,12 +84,12 @@ def grant_add(*, user: User, role: str, actor, unit=None, agency=None, purchaser
     errors = {}
     if role not in Role.values:
         errors["role"] = [_("Unknown role.")]
-    kind = ROLE_UNIT_KIND.get(role)
-    if role in UNIT_SCOPED_ROLES or kind:
+    level = ROLE_UNIT_LEVEL.get(role)
+    if role in UNIT_SCOPED_ROLES or level:
         if unit is None:
             errors["unit"] = [_("This role needs a unit.")]
-        elif kind and unit.kind != kind:
-            errors["unit"] = [_("This role must be granted on a %s.") % _kind_label(kind)]
+        elif level and len(unit.division_id) != level:
+            errors["unit"] = [_("This role must be granted on a %s.") % Level(level).label]
     if role == Role.AGENCY_STAFF and agency is None:
         errors["agency"] = [_("Agency staff need their agency.")]
     if role == Role.PURCHASER and purchaser is None:
@@ -129,10 +130,3 @@ def user_unlock(*, user: User, actor) -> int:
     from axes.utils import reset
 
     return reset(username=user.username)
-
-
-def _kind_label(kind: str) -> str:
-    # The unit model's own choices, read through the grant's relation: access sits below
-    # the network app and never imports it.
-    unit_model = RoleGrant._meta.get_field("unit").related_model
-    return str(dict(unit_model._meta.get_field("kind").choices)[kind])
