@@ -7,6 +7,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from shegong.common.exports import append_row
+
 from .coverage import MILESTONE_LABELS, MILESTONES, CoverageReport
 
 BEHIND_FILL = PatternFill("solid", fgColor="F8D7DA")
@@ -16,7 +18,7 @@ def coverage_workbook(report: CoverageReport) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = str(_("Coverage"))
-    ws.append([_("Coverage and compliance as of %s") % report.as_of.isoformat()])
+    append_row(ws, [_("Coverage and compliance as of %s") % report.as_of.isoformat()])
     ws["A1"].font = Font(bold=True, size=13)
     headers = [
         _("Town code"),
@@ -30,7 +32,7 @@ def coverage_workbook(report: CoverageReport) -> bytes:
         _("Rooms with a certified worker"),
         _("Units operating"),
     ] + [str(label) for _key, _due, label in MILESTONES]
-    ws.append(headers)
+    append_row(ws, headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     yes, no = _("yes"), _("no")
@@ -47,7 +49,7 @@ def coverage_workbook(report: CoverageReport) -> bytes:
             row.rooms_certified,
             row.units_operating,
         ] + [str(MILESTONE_LABELS[row.milestones[k]]) for k in ("coverage", "operating")]
-        ws.append(values)
+        append_row(ws, values)
         if any(row.milestones[k] == "behind" for k in ("coverage", "operating")):
             for cell in ws[ws.max_row]:
                 cell.fill = BEHIND_FILL

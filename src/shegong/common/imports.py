@@ -173,18 +173,20 @@ def template_workbook(title: str, columns: list[Column], notes: list[str]) -> by
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from .exports import append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = str(title)[:31]
-    ws.append([c.label for c in columns])
+    append_row(ws, [c.label for c in columns])
     for cell, column in zip(ws[1], columns, strict=True):
         cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-    ws.append([c.example for c in columns])
+    append_row(ws, [c.example for c in columns])
     for index in range(len(columns)):
         ws.column_dimensions[ws.cell(1, index + 1).column_letter].width = 18
     help_sheet = wb.create_sheet(_("Instructions"))
     for line in notes:
-        help_sheet.append([line])
+        append_row(help_sheet, [line])
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
