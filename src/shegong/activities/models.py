@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shegong.access.querysets import ScopedQuerySet
+from shegong.common.fields import actor_link, creation_time, link
+from shegong.network.models import ScopedByUnitQuerySet
 
 
 class Kind(models.TextChoices):
@@ -27,37 +27,18 @@ class GoalsMet(models.TextChoices):
     NOT = "not", _("not met")
 
 
-class ActivityQuerySet(ScopedQuerySet):
-    scope_field = "unit__division__code"
-
-
 class Activity(models.Model):
     """A group (小组) or a community activity (社区活动) run by a unit. Each session held is a
     service record linked here, so it counts in the ledger like any other service."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    unit = models.ForeignKey(
-        "network.Unit",
-        on_delete=models.PROTECT,
-        related_name="activities",
-        verbose_name=_("unit"),
-    )
+    unit = link("network.Unit", _("unit"), related_name="activities")
     title = models.CharField(_("title"), max_length=100)
-    field = models.ForeignKey(
-        "records.ServiceField",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("service field"),
-    )
+    field = link("records.ServiceField", _("service field"), related_name="+")
     target_groups = models.ManyToManyField(
         "clients.TargetGroup", blank=True, related_name="+", verbose_name=_("target groups")
     )
-    leader = models.ForeignKey(
-        "people.Worker",
-        on_delete=models.PROTECT,
-        related_name="activities_led",
-        verbose_name=_("leader"),
-    )
+    leader = link("people.Worker", _("leader"), related_name="activities_led")
     needs = models.TextField(_("needs it answers"))
     goals = models.TextField(_("goals"))
     plan = models.TextField(_("plan of sessions"), blank=True)
@@ -76,13 +57,11 @@ class Activity(models.Model):
         _("average satisfaction (1–5)"), max_digits=3, decimal_places=2, null=True, blank=True
     )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = actor_link()
+    created_at = creation_time()
     history = HistoricalRecords()
 
-    objects = ActivityQuerySet.as_manager()
+    objects = ScopedByUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_on", "-id"]

@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shegong.common.fields import actor_link, creation_time
 
 
 class AccessLog(models.Model):
@@ -10,19 +11,14 @@ class AccessLog(models.Model):
         REVEAL = "reveal", _("revealed")
         EXPORT = "export", _("exported")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("user"),
-    )
+    user = actor_link(_("user"))
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     object_type = models.CharField(_("record type"), max_length=50)
     object_id = models.CharField(_("record"), max_length=50, blank=True)
     fields = models.CharField(_("fields"), max_length=200)
     reason = models.CharField(_("reason"), max_length=200)
     division_code = models.CharField(_("division"), max_length=12, db_index=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = creation_time(_("time"), db_index=True)
 
     class Meta:
         ordering = ["-at"]

@@ -1,12 +1,11 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from shegong.access.querysets import ScopedQuerySet
-from shegong.clients.models import RiskTier
+from shegong.clients.models import RiskTier, ScopedByClientQuerySet
+from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
 
 
 class Stage(models.TextChoices):
@@ -41,9 +40,7 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class CaseQuerySet(ScopedQuerySet):
-    scope_field = "client__division__code"
-
+class CaseQuerySet(ScopedByClientQuerySet):
     def open(self):
         return self.exclude(stage=Stage.CLOSED)
 
@@ -55,26 +52,10 @@ class CaseQuerySet(ScopedQuerySet):
 class Case(models.Model):
     """One client's casework at a room or station, from intake to an approved closure."""
 
-    client = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, related_name="cases", verbose_name=_("client")
-    )
-    unit = models.ForeignKey(
-        "network.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
-    )
-    case_worker = models.ForeignKey(
-        "people.Worker",
-        on_delete=models.PROTECT,
-        related_name="cases",
-        verbose_name=_("case worker"),
-    )
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("supervisor"),
-    )
+    client = link("clients.Client", _("client"), related_name="cases")
+    unit = link("network.Unit", _("unit"), related_name="cases")
+    case_worker = link("people.Worker", _("case worker"), related_name="cases")
+    supervisor = actor_link(_("supervisor"), optional=True)
     stage = models.CharField(
         _("stage"), max_length=16, choices=Stage.choices, default=Stage.INTAKE, db_index=True
     )
@@ -82,13 +63,8 @@ class Case(models.Model):
     opened_on = models.DateField(_("opened on"))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     presenting_problem = models.TextField(_("presenting problem"))
-    referral = models.ForeignKey(
-        "referrals.Referral",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("from referral"),
+    referral = optional_link(
+        "referrals.Referral", _("from referral"), related_name="+", on_delete=models.SET_NULL
     )
     # Assessment (预估)
     needs = models.ManyToManyField(
@@ -116,28 +92,12 @@ class Case(models.Model):
         _("closure reason"), max_length=16, choices=ClosureReason.choices, blank=True
     )
     closure_note = models.TextField(_("closure note"), blank=True)
-    closure_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closure requested by"),
-    )
+    closure_requested_by = actor_link(_("closure requested by"), optional=True)
     stage_before_closing = models.CharField(max_length=16, choices=Stage.choices, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closure approved by"),
-    )
+    closed_by = actor_link(_("closure approved by"), optional=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = actor_link()
+    created_at = creation_time()
     history = HistoricalRecords()
 
     objects = CaseQuerySet.as_manager()
@@ -164,7 +124,7 @@ class Case(models.Model):
 
 
 class CaseGoal(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
+    case = belongs_to(Case, related_name="goals")
     text = models.CharField(_("goal"), max_length=200)
     met = models.BooleanField(_("met"), null=True, blank=True)
     history = HistoricalRecords()
@@ -192,16 +152,14 @@ class CaseEvent(models.Model):
         TRANSFERRED = "transferred", _("moved to another unit by referral")
         REASSIGNED = "reassigned", _("case worker changed")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = belongs_to(Case, related_name="events")
     kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    actor = actor_link(null=True)
     # The day the step took effect (an assessment dated last week, entered today), which
     # orders the timeline among the services; ``at`` is when it was entered.
     on = models.DateField(_("on"), default=timezone.localdate)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = creation_time(_("at"))
 
     class Meta:
         ordering = ["on", "at", "id"]

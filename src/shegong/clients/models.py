@@ -4,6 +4,8 @@ from simple_history.models import HistoricalRecords
 
 from shegong.access.querysets import ScopedQuerySet
 from shegong.common.crypto import EncryptedTextField
+from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
+from shegong.people.models import Gender
 
 
 class TargetGroup(models.Model):
@@ -49,11 +51,6 @@ class DisabilityCategory(models.TextChoices):
     MULTIPLE = "multiple", _("multiple")
 
 
-class Sex(models.TextChoices):
-    MALE = "M", _("male")
-    FEMALE = "F", _("female")
-
-
 class Client(models.Model):
     """A service recipient. Always hangs off a village code: no village, no record."""
 
@@ -61,12 +58,7 @@ class Client(models.Model):
 
     name = models.CharField(_("full name"), max_length=50)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, db_index=True)
-    division = models.ForeignKey(
-        "divisions.Division",
-        on_delete=models.PROTECT,
-        related_name="clients",
-        verbose_name=_("village / community"),
-    )
+    division = link("divisions.Division", _("village / community"), related_name="clients")
     address = models.CharField(_("address"), max_length=200, blank=True)
     id_number = EncryptedTextField(_("resident ID number"))
     id_number_hash = models.CharField(
@@ -74,7 +66,7 @@ class Client(models.Model):
     )
     id_missing_reason = models.CharField(_("reason for no ID number"), max_length=200, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Gender.choices, blank=True)
     phone = EncryptedTextField(_("phone"))
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     living_situation = models.CharField(
@@ -93,19 +85,12 @@ class Client(models.Model):
     guardian_name = models.CharField(_("guardian"), max_length=50, blank=True)
     guardian_relation = models.CharField(_("guardian's relation"), max_length=30, blank=True)
     guardian_phone = EncryptedTextField(_("guardian's phone"))
-    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_at = creation_time(_("registered at"))
     # Kept by the visits services; indexed for the due and overdue lists.
     last_visited_on = models.DateField(_("last visited on"), null=True, blank=True)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
     # A duplicate merged into another record stays, with its history, but leaves the lists.
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="merged",
-        verbose_name=_("merged into"),
-    )
+    merged_into = optional_link("self", _("merged into"), related_name="merged")
     history = HistoricalRecords(
         excluded_fields=["id_number_hash", "phone_hash", "last_visited_on", "next_visit_due"]
     )
@@ -130,15 +115,8 @@ class Client(models.Model):
 class Membership(models.Model):
     """A client's membership of a target group, dated, with where it came from."""
 
-    client = models.ForeignKey(
-        Client, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("client")
-    )
-    group = models.ForeignKey(
-        TargetGroup,
-        on_delete=models.PROTECT,
-        related_name="memberships",
-        verbose_name=_("target group"),
-    )
+    client = belongs_to(Client, _("client"), related_name="memberships")
+    group = link(TargetGroup, _("target group"), related_name="memberships")
     start_on = models.DateField(_("start date"), null=True, blank=True)
     end_on = models.DateField(_("end date"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
@@ -156,9 +134,7 @@ class Membership(models.Model):
 class Consent(models.Model):
     """Consent to process the client's information (PIPL art. 14, 31)."""
 
-    client = models.ForeignKey(
-        Client, on_delete=models.CASCADE, related_name="consents", verbose_name=_("client")
-    )
+    client = belongs_to(Client, _("client"), related_name="consents")
     given_by = models.CharField(_("given by"), max_length=50)
     relation = models.CharField(_("relation to the client"), max_length=30)
     purpose = models.CharField(_("purpose"), max_length=200)
@@ -174,9 +150,13 @@ class Consent(models.Model):
         return f"{self.client} · {self.purpose}"
 
 
-class RiskAlertQuerySet(ScopedQuerySet):
+class ScopedByClientQuerySet(ScopedQuerySet):
+    """Records of a client (alerts, visits, cases, referrals): seen where the client is."""
+
     scope_field = "client__division__code"
 
+
+class RiskAlertQuerySet(ScopedByClientQuerySet):
     def open(self):
         return self.filter(resolved_at__isnull=True)
 
@@ -185,29 +165,13 @@ class RiskAlert(models.Model):
     """A client marked high risk (crisis, R3.2) stays on the station's and the centre's
     alert list until someone records the action taken."""
 
-    client = models.ForeignKey(
-        Client, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("client")
-    )
+    client = belongs_to(Client, _("client"), related_name="alerts")
     reason = models.CharField(_("reason"), max_length=200)
-    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
-    raised_by = models.ForeignKey(
-        "access.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("raised by"),
-    )
+    raised_at = creation_time(_("raised at"))
+    raised_by = actor_link(_("raised by"), optional=True, on_delete=models.SET_NULL)
     action_taken = models.TextField(_("action taken"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
-    resolved_by = models.ForeignKey(
-        "access.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
+    resolved_by = actor_link(_("resolved by"), optional=True, on_delete=models.SET_NULL)
     history = HistoricalRecords()
 
     objects = RiskAlertQuerySet.as_manager()
@@ -224,9 +188,7 @@ class RiskAlert(models.Model):
 class HouseholdMember(models.Model):
     """Someone in the client's household (no ID number or phone: not needed for the work)."""
 
-    client = models.ForeignKey(
-        Client, on_delete=models.CASCADE, related_name="household", verbose_name=_("client")
-    )
+    client = belongs_to(Client, _("client"), related_name="household")
     name = models.CharField(_("full name"), max_length=50)
     relation = models.CharField(_("relation to the client"), max_length=30)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)

@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shegong.common.fields import actor_link, creation_time
 
 
 class ImportJob(models.Model):
@@ -26,10 +27,8 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(default=list)  # [[row, column, message]], the first 10,000
     message = models.CharField(max_length=300, blank=True)  # a whole-file problem
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = actor_link(on_delete=models.CASCADE)
+    created_at = creation_time()
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shegong.access.querysets import ScopedQuerySet
+from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
 
 
 class Agency(models.Model):
@@ -107,6 +107,12 @@ class Facility(models.TextChoices):
 KIND_LEVEL = {UnitKind.CENTER: 6, UnitKind.STATION: 9, UnitKind.ROOM: 12}
 
 
+class ScopedByUnitQuerySet(ScopedQuerySet):
+    """Records of a unit (services, activities): seen where their unit's division is."""
+
+    scope_field = "unit__division__code"
+
+
 class UnitQuerySet(ScopedQuerySet):
     def live(self):
         return self.filter(closed_on__isnull=True)
@@ -122,12 +128,7 @@ class Unit(models.Model):
     """A service point of the three-level system: the centre, a station or a room."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
-    division = models.ForeignKey(
-        "divisions.Division",
-        on_delete=models.PROTECT,
-        related_name="units",
-        verbose_name=_("division"),
-    )
+    division = link("divisions.Division", _("division"), related_name="units")
     name = models.CharField(_("name"), max_length=100)
     status = models.CharField(
         _("status"), max_length=16, choices=UnitStatus.choices, default=UnitStatus.PLANNED
@@ -143,29 +144,15 @@ class Unit(models.Model):
         choices=OperatingMode.choices,
         default=OperatingMode.SELF_RUN,
     )
-    agency = models.ForeignKey(
-        Agency,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
-        verbose_name=_("operating agency"),
+    agency = optional_link(Agency, _("operating agency"), related_name="units")
+    head = optional_link(
+        "people.Worker", _("head"), related_name="headed_units", on_delete=models.SET_NULL
     )
-    head = models.ForeignKey(
+    deputy_head = optional_link(
         "people.Worker",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="headed_units",
-        verbose_name=_("head"),
-    )
-    deputy_head = models.ForeignKey(
-        "people.Worker",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+        _("deputy head"),
         related_name="deputy_headed_units",
-        verbose_name=_("deputy head"),
+        on_delete=models.SET_NULL,
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -210,21 +197,12 @@ class Unit(models.Model):
 class UnitStatusChange(models.Model):
     """One dated step of a unit's lifecycle, kept as its history."""
 
-    unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("unit")
-    )
+    unit = belongs_to(Unit, _("unit"), related_name="status_changes")
     status = models.CharField(_("status"), max_length=16, choices=UnitStatus.choices)
     effective_on = models.DateField(_("effective on"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = actor_link(_("recorded by"), optional=True, on_delete=models.SET_NULL)
+    recorded_at = creation_time(_("recorded at"))
 
     class Meta:
         ordering = ["effective_on", "id"]

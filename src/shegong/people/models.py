@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shegong.access.querysets import ScopedQuerySet
+from shegong.common.fields import belongs_to, link, optional_link
 
 
 class WorkerRole(models.TextChoices):
@@ -33,38 +34,22 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("female")
 
 
-class WorkerQuerySet(ScopedQuerySet):
-    pass
-
-
 class Worker(models.Model):
     """A person who works in the system. Scoped by the division they belong to."""
 
     name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
-    division = models.ForeignKey(
-        "divisions.Division",
-        on_delete=models.PROTECT,
-        related_name="workers",
-        verbose_name=_("division"),
-    )
+    division = link("divisions.Division", _("division"), related_name="workers")
     roles = models.JSONField(_("roles"), default=list)
     employment = models.CharField(
         _("employment"), max_length=16, choices=Employment.choices, default=Employment.FULL_TIME
     )
-    employer_agency = models.ForeignKey(
-        "network.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="staff",
-        verbose_name=_("employing agency"),
-    )
+    employer_agency = optional_link("network.Agency", _("employing agency"), related_name="staff")
     employer_name = models.CharField(_("employer"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
-    objects = WorkerQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["division_id", "name"]
@@ -89,9 +74,7 @@ class Worker(models.Model):
 
 
 class Certificate(models.Model):
-    worker = models.ForeignKey(
-        Worker, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("worker")
-    )
+    worker = belongs_to(Worker, _("worker"), related_name="certificates")
     tier = models.CharField(_("tier"), max_length=16, choices=CertificateTier.choices)
     number = models.CharField(_("certificate number"), max_length=50)
     year = models.PositiveSmallIntegerField(_("year obtained"))
@@ -117,15 +100,8 @@ class AssignmentQuerySet(models.QuerySet):
 class Assignment(models.Model):
     """A worker posted to a unit from ``start_on`` to ``end_on`` (inclusive, open if empty)."""
 
-    worker = models.ForeignKey(
-        Worker, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("worker")
-    )
-    unit = models.ForeignKey(
-        "network.Unit",
-        on_delete=models.PROTECT,
-        related_name="assignments",
-        verbose_name=_("unit"),
-    )
+    worker = belongs_to(Worker, _("worker"), related_name="assignments")
+    unit = link("network.Unit", _("unit"), related_name="assignments")
     start_on = models.DateField(_("start date"))
     end_on = models.DateField(_("end date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)

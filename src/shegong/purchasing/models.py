@@ -3,7 +3,6 @@ from which agency, for which units and services; how the work is evaluated and p
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shegong.access.querysets import ScopedQuerySet
+from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
 
 
 class PurchaserKind(models.TextChoices):
@@ -28,11 +28,10 @@ class Purchaser(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=PurchaserKind.choices)
-    division = models.ForeignKey(
+    division = link(
         "divisions.Division",
-        on_delete=models.PROTECT,
+        _("division"),
         related_name="+",
-        verbose_name=_("division"),
         help_text=_("The district for a district department, the town for a town."),
     )
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -95,13 +94,9 @@ class ProjectQuerySet(models.QuerySet):
 
 
 class Project(models.Model):
-    purchaser = models.ForeignKey(
-        Purchaser, on_delete=models.PROTECT, related_name="projects", verbose_name=_("purchaser")
-    )
+    purchaser = link(Purchaser, _("purchaser"), related_name="projects")
     # The purchaser's division, kept here so the district's scope applies without a join.
-    division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    division = link("divisions.Division", related_name="+", editable=False)
     name = models.CharField(_("project name"), max_length=150)
     funding_source = models.CharField(
         _("funding source"), max_length=20, choices=FundingSource.choices
@@ -122,14 +117,7 @@ class Project(models.Model):
     )
     procurement_started_on = models.DateField(_("procurement announced on"), null=True, blank=True)
     awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
-    agency = models.ForeignKey(
-        "network.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects",
-        verbose_name=_("winning agency"),
-    )
+    agency = optional_link("network.Agency", _("winning agency"), related_name="projects")
     # Contract
     contract_number = models.CharField(_("contract number"), max_length=50, blank=True)
     contract_amount = models.DecimalField(
@@ -154,10 +142,8 @@ class Project(models.Model):
     final_score = models.DecimalField(
         _("final score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = actor_link(null=True)
+    created_at = creation_time()
     history = HistoricalRecords(excluded_fields=["division"])
 
     objects = ProjectQuerySet.as_manager()
@@ -174,10 +160,8 @@ class Project(models.Model):
 class StaffingCommitment(models.Model):
     """A contract's promise, e.g. one full-time social worker at each covered station."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="commitments")
-    unit = models.ForeignKey(
-        "network.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
+    project = belongs_to(Project, related_name="commitments")
+    unit = link("network.Unit", _("unit"), related_name="+")
     role = models.CharField(_("role"), max_length=32, default="social_worker")
     full_time = models.PositiveSmallIntegerField(_("full-time workers"), default=1)
 
@@ -194,14 +178,12 @@ class StaffingCommitment(models.Model):
 
 
 class ProgressReport(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    project = belongs_to(Project, related_name="reports")
     month = models.DateField(_("month"))  # the first day of the month
     summary = models.TextField(_("summary"))
     problems = models.TextField(_("problems and next steps"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = actor_link()
+    submitted_at = creation_time()
 
     class Meta:
         ordering = ["-month"]
@@ -222,7 +204,7 @@ class Instalment(models.Model):
     """A share of the contract amount, payable once its condition is met; an evaluation's
     grade sets how much of it is payable (``GradeRule``)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="instalments")
+    project = belongs_to(Project, related_name="instalments")
     number = models.PositiveSmallIntegerField(_("instalment"))
     share = models.DecimalField(
         _("share of the contract (%)"),
@@ -317,14 +299,9 @@ class Evaluation(models.Model):
         ASSIGNED = "assigned", _("assigned to the evaluator")
         SUBMITTED = "submitted", _("submitted")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evaluations")
+    project = belongs_to(Project, related_name="evaluations")
     kind = models.CharField(_("kind"), max_length=8, choices=EvaluationKind.choices)
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="evaluations",
-        verbose_name=_("evaluator"),
-    )
+    evaluator = actor_link(_("evaluator"), related_name="evaluations")
     evaluator_body = models.CharField(
         _("evaluating body"), max_length=100, help_text=_("A third party or a department.")
     )
@@ -352,8 +329,8 @@ class Evaluation(models.Model):
 
 
 class Score(models.Model):
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    evaluation = belongs_to(Evaluation, related_name="scores")
+    criterion = link(Criterion, related_name="+")
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
     comment = models.CharField(_("comment"), max_length=300, blank=True)
 
@@ -368,13 +345,11 @@ class Score(models.Model):
 
 
 class Evidence(models.Model):
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evidence")
+    evaluation = belongs_to(Evaluation, related_name="evidence")
     file = models.FileField(_("file"), upload_to="evaluations/%Y/%m/")
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = actor_link()
+    uploaded_at = creation_time()
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -405,13 +380,8 @@ class IndicatorTemplate(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     metric = models.CharField(_("metric"), max_length=24, choices=Metric.choices)
-    target_group = models.ForeignKey(
-        "clients.TargetGroup",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("only this target group"),
+    target_group = optional_link(
+        "clients.TargetGroup", _("only this target group"), related_name="+"
     )
     unit_label = models.CharField(_("unit of measure"), max_length=10, default="人次")
     default_weight = models.DecimalField(_("default weight"), max_digits=5, decimal_places=2)
@@ -426,8 +396,8 @@ class IndicatorTemplate(models.Model):
 
 
 class ProjectIndicator(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
-    template = models.ForeignKey(IndicatorTemplate, on_delete=models.PROTECT, related_name="+")
+    project = belongs_to(Project, related_name="indicators")
+    template = link(IndicatorTemplate, related_name="+")
     target = models.DecimalField(_("target"), max_digits=10, decimal_places=2)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
 

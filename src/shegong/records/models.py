@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shegong.access.querysets import ScopedQuerySet
+from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
+from shegong.network.models import ScopedByUnitQuerySet
 
 
 class ServiceField(models.Model):
@@ -23,9 +23,7 @@ class ServiceField(models.Model):
 
 
 class ServiceItem(models.Model):
-    field = models.ForeignKey(
-        ServiceField, on_delete=models.PROTECT, related_name="items", verbose_name=_("field")
-    )
+    field = link(ServiceField, _("field"), related_name="items")
     name = models.CharField(_("name"), max_length=50)
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
@@ -52,28 +50,14 @@ class Method(models.TextChoices):
     RESOURCE = "resource", _("resource linking")
 
 
-class ServiceRecordQuerySet(ScopedQuerySet):
-    scope_field = "unit__division__code"
-
-
 class ServiceRecord(models.Model):
     """One service given, with or without a case: the line of the station's ledger (台账)."""
 
-    unit = models.ForeignKey(
-        "network.Unit",
-        on_delete=models.PROTECT,
-        related_name="service_records",
-        verbose_name=_("unit"),
-    )
+    unit = link("network.Unit", _("unit"), related_name="service_records")
     served_on = models.DateField(_("served on"), db_index=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
-    field = models.ForeignKey(
-        ServiceField,
-        on_delete=models.PROTECT,
-        related_name="records",
-        verbose_name=_("service field"),
-    )
+    field = link(ServiceField, _("service field"), related_name="records")
     items = models.ManyToManyField(ServiceItem, blank=True, verbose_name=_("service items"))
     clients = models.ManyToManyField(
         "clients.Client", blank=True, related_name="service_records", verbose_name=_("clients")
@@ -82,42 +66,20 @@ class ServiceRecord(models.Model):
     workers = models.ManyToManyField(
         "people.Worker", blank=True, related_name="service_records", verbose_name=_("workers")
     )
-    case = models.ForeignKey(
-        "cases.Case",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="service_records",
-        verbose_name=_("case"),
+    case = optional_link("cases.Case", _("case"), related_name="service_records")
+    activity = optional_link(
+        "activities.Activity", _("group or activity"), related_name="service_records"
     )
-    activity = models.ForeignKey(
-        "activities.Activity",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="service_records",
-        verbose_name=_("group or activity"),
-    )
-    project = models.ForeignKey(
-        "purchasing.Project",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="service_records",
-        verbose_name=_("funding project"),
+    project = optional_link(
+        "purchasing.Project", _("funding project"), related_name="service_records"
     )
     notes = models.TextField(_("notes"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    created_by = actor_link(_("recorded by"))
+    created_at = creation_time(_("recorded at"))
     history = HistoricalRecords()
 
-    objects = ServiceRecordQuerySet.as_manager()
+    objects = ScopedByUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-served_on", "-id"]
@@ -135,22 +97,12 @@ class Attachment(models.Model):
         SIGNED_FORM = "signed_form", _("signed form")
         OTHER = "other", _("other")
 
-    record = models.ForeignKey(
-        ServiceRecord,
-        on_delete=models.CASCADE,
-        related_name="attachments",
-        verbose_name=_("service record"),
-    )
+    record = belongs_to(ServiceRecord, _("service record"), related_name="attachments")
     file = models.FileField(_("file"), upload_to="records/%Y/%m/")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PHOTO)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = actor_link(_("uploaded by"))
+    uploaded_at = creation_time(_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shegong.access.querysets import ScopedQuerySet
+from shegong.clients.models import ScopedByClientQuerySet
+from shegong.common.fields import actor_link, creation_time, link, optional_link
 
 
 class ExternalKind(models.TextChoices):
@@ -29,34 +29,13 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class ReferralQuerySet(ScopedQuerySet):
-    scope_field = "client__division__code"
-
-
 class Referral(models.Model):
     """A client passed up or down the levels (room → station → centre, or back down) or
     out to a department or resource: a small state machine after Primero's."""
 
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
-        related_name="referrals",
-        verbose_name=_("client"),
-    )
-    from_unit = models.ForeignKey(
-        "network.Unit",
-        on_delete=models.PROTECT,
-        related_name="referrals_sent",
-        verbose_name=_("from"),
-    )
-    to_unit = models.ForeignKey(
-        "network.Unit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals_received",
-        verbose_name=_("to unit"),
-    )
+    client = link("clients.Client", _("client"), related_name="referrals")
+    from_unit = link("network.Unit", _("from"), related_name="referrals_sent")
+    to_unit = optional_link("network.Unit", _("to unit"), related_name="referrals_received")
     external_kind = models.CharField(
         _("to an outside body"), max_length=16, choices=ExternalKind.choices, blank=True
     )
@@ -71,25 +50,13 @@ class Referral(models.Model):
     )
     decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
     due_at = models.DateTimeField(_("decision due"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("referred by"),
-    )
-    created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    created_by = actor_link(_("referred by"))
+    created_at = creation_time(_("referred at"))
+    decided_by = actor_link(_("decided by"), optional=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = ReferralQuerySet.as_manager()
+    objects = ScopedByClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shegong.access.querysets import ScopedQuerySet
-from shegong.clients.models import RiskTier
+from shegong.clients.models import RiskTier, ScopedByClientQuerySet
+from shegong.common.fields import actor_link, creation_time, link
 
 
 class VisitMode(models.TextChoices):
@@ -14,37 +13,23 @@ class VisitMode(models.TextChoices):
     THIRD_PARTY = "third_party", _("through a third party")
 
 
-class VisitQuerySet(ScopedQuerySet):
-    scope_field = "client__division__code"
-
-
 class Visit(models.Model):
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
-        related_name="visits",
-        verbose_name=_("client"),
-    )
+    client = link("clients.Client", _("client"), related_name="visits")
     visited_on = models.DateField(_("visited on"))
     mode = models.CharField(
         _("mode"), max_length=16, choices=VisitMode.choices, default=VisitMode.IN_PERSON
     )
-    visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="visits",
-        verbose_name=_("visited by"),
-    )
+    visitor = actor_link(_("visited by"), related_name="visits")
     findings = models.TextField(_("findings"), blank=True)
     needs = models.TextField(_("needs found"), blank=True)
     risk_change = models.CharField(
         _("risk now"), max_length=16, choices=RiskTier.choices, blank=True
     )
     follow_up = models.TextField(_("follow-up"), blank=True)
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_at = creation_time(_("recorded at"))
     history = HistoricalRecords()
 
-    objects = VisitQuerySet.as_manager()
+    objects = ScopedByClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visited_on", "-id"]
