@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shegong.common.fields import belongs_to, optional_link
+from shegong.common.models import WithHistory
 from shegong.divisions.codes import Level
 
 
@@ -52,13 +53,12 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
-class RoleGrant(models.Model):
+class RoleGrant(WithHistory):
     user = belongs_to(User, _("account"), related_name="grants")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     unit = optional_link("network.Unit", _("unit"), related_name="grants")
     agency = optional_link("network.Agency", _("agency"), related_name="grants")
     purchaser = optional_link("purchasing.Purchaser", _("purchaser"), related_name="grants")
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("role grant")

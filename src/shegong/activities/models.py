@@ -1,8 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shegong.common.fields import actor_link, creation_time, link
+from shegong.common.models import WithHistory
 from shegong.network.models import ScopedByUnitQuerySet
 
 
@@ -27,7 +27,7 @@ class GoalsMet(models.TextChoices):
     NOT = "not", _("not met")
 
 
-class Activity(models.Model):
+class Activity(WithHistory):
     """A group (小组) or a community activity (社区活动) run by a unit. Each session held is a
     service record linked here, so it counts in the ledger like any other service."""
 
@@ -59,7 +59,6 @@ class Activity(models.Model):
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     created_by = actor_link()
     created_at = creation_time()
-    history = HistoricalRecords()
 
     objects = ScopedByUnitQuerySet.as_manager()
 

@@ -2,10 +2,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from shegong.clients.models import RiskTier, ScopedByClientQuerySet
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
+from shegong.common.models import WithHistory
 
 
 class Stage(models.TextChoices):
@@ -49,7 +49,7 @@ class CaseQuerySet(ScopedByClientQuerySet):
         return self.open().exclude(stage=Stage.CLOSING)
 
 
-class Case(models.Model):
+class Case(WithHistory):
     """One client's casework at a room or station, from intake to an approved closure."""
 
     client = link("clients.Client", _("client"), related_name="cases")
@@ -98,7 +98,6 @@ class Case(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_by = actor_link()
     created_at = creation_time()
-    history = HistoricalRecords()
 
     objects = CaseQuerySet.as_manager()
 
@@ -123,11 +122,10 @@ class Case(models.Model):
         return sum(1 for g in self.goals.all() if g.met)
 
 
-class CaseGoal(models.Model):
+class CaseGoal(WithHistory):
     case = belongs_to(Case, related_name="goals")
     text = models.CharField(_("goal"), max_length=200)
     met = models.BooleanField(_("met"), null=True, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]

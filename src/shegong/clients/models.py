@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 from shegong.access.querysets import ScopedQuerySet
 from shegong.common.crypto import EncryptedTextField
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
+from shegong.common.models import WithHistory
 from shegong.people.models import Gender
 
 
@@ -112,7 +113,7 @@ class Client(models.Model):
         return reverse("clients:client-detail", args=[self.pk])
 
 
-class Membership(models.Model):
+class Membership(WithHistory):
     """A client's membership of a target group, dated, with where it came from."""
 
     client = belongs_to(Client, _("client"), related_name="memberships")
@@ -120,7 +121,6 @@ class Membership(models.Model):
     start_on = models.DateField(_("start date"), null=True, blank=True)
     end_on = models.DateField(_("end date"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["group__order", "start_on"]
@@ -131,7 +131,7 @@ class Membership(models.Model):
         return f"{self.client} · {self.group}"
 
 
-class Consent(models.Model):
+class Consent(WithHistory):
     """Consent to process the client's information (PIPL art. 14, 31)."""
 
     client = belongs_to(Client, _("client"), related_name="consents")
@@ -139,7 +139,6 @@ class Consent(models.Model):
     relation = models.CharField(_("relation to the client"), max_length=30)
     purpose = models.CharField(_("purpose"), max_length=200)
     given_on = models.DateField(_("given on"))
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-given_on"]
@@ -161,7 +160,7 @@ class RiskAlertQuerySet(ScopedByClientQuerySet):
         return self.filter(resolved_at__isnull=True)
 
 
-class RiskAlert(models.Model):
+class RiskAlert(WithHistory):
     """A client marked high risk (crisis, R3.2) stays on the station's and the centre's
     alert list until someone records the action taken."""
 
@@ -172,7 +171,6 @@ class RiskAlert(models.Model):
     action_taken = models.TextField(_("action taken"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
     resolved_by = actor_link(_("resolved by"), optional=True, on_delete=models.SET_NULL)
-    history = HistoricalRecords()
 
     objects = RiskAlertQuerySet.as_manager()
 
@@ -185,7 +183,7 @@ class RiskAlert(models.Model):
         return f"{self.client} · {self.reason}"
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(WithHistory):
     """Someone in the client's household (no ID number or phone: not needed for the work)."""
 
     client = belongs_to(Client, _("client"), related_name="household")
@@ -193,7 +191,6 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("relation to the client"), max_length=30)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     lives_with_client = models.BooleanField(_("lives with the client"), default=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -204,7 +201,7 @@ class HouseholdMember(models.Model):
         return f"{self.name} ({self.relation})"
 
 
-class VisitPolicy(models.Model):
+class VisitPolicy(WithHistory):
     """How often clients must be visited. A client follows the strictest policy matching
     its risk tier or any of its current target groups (REQUIREMENTS, visit frequency tiers:
     high risk weekly, key monthly, general quarterly). Edited by the district."""
@@ -230,7 +227,6 @@ class VisitPolicy(models.Model):
         default=False,
         help_text=_("Count the interval in working days (public holidays skipped)."),
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("visit policy")

@@ -1,7 +1,21 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from shegong.common.fields import actor_link, creation_time
+
+
+class WithHistory(models.Model):
+    """A record whose every change is kept (django-simple-history): ``record.history``
+    holds who changed what and when, and its page shows it (``common.history``).
+
+    A model that leaves fields out of its history (a hash, a password) declares its own
+    ``history = HistoricalRecords(excluded_fields=[...])`` instead."""
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
 
 
 class ImportJob(models.Model):

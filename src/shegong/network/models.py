@@ -1,12 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shegong.access.querysets import ScopedQuerySet
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
+from shegong.common.models import WithHistory
 
 
-class Agency(models.Model):
+class Agency(WithHistory):
     """A professional social work service agency: the contractor of purchased services.
     Its record across projects is read from the projects it won (``purchasing``)."""
 
@@ -25,7 +25,6 @@ class Agency(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -124,7 +123,7 @@ class UnitQuerySet(ScopedQuerySet):
         return self.filter(operating_on__lte=day).exclude(closed_on__lte=day)
 
 
-class Unit(models.Model):
+class Unit(WithHistory):
     """A service point of the three-level system: the centre, a station or a room."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
@@ -163,7 +162,6 @@ class Unit(models.Model):
     has_casework_room = models.BooleanField(_("casework consultation room"), default=False)
     has_group_room = models.BooleanField(_("group activity room"), default=False)
     shared_facilities = models.JSONField(_("shares venue with"), default=list, blank=True)
-    history = HistoricalRecords()
 
     objects = UnitQuerySet.as_manager()
 

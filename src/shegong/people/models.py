@@ -1,9 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shegong.access.querysets import ScopedQuerySet
 from shegong.common.fields import belongs_to, link, optional_link
+from shegong.common.models import WithHistory
 
 
 class WorkerRole(models.TextChoices):
@@ -34,7 +34,7 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("female")
 
 
-class Worker(models.Model):
+class Worker(WithHistory):
     """A person who works in the system. Scoped by the division they belong to."""
 
     name = models.CharField(_("full name"), max_length=50)
@@ -47,7 +47,6 @@ class Worker(models.Model):
     employer_agency = optional_link("network.Agency", _("employing agency"), related_name="staff")
     employer_name = models.CharField(_("employer"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
 
@@ -73,12 +72,11 @@ class Worker(models.Model):
         return self.employer_agency.name if self.employer_agency else self.employer_name
 
 
-class Certificate(models.Model):
+class Certificate(WithHistory):
     worker = belongs_to(Worker, _("worker"), related_name="certificates")
     tier = models.CharField(_("tier"), max_length=16, choices=CertificateTier.choices)
     number = models.CharField(_("certificate number"), max_length=50)
     year = models.PositiveSmallIntegerField(_("year obtained"))
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year"]
@@ -97,7 +95,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(start_on__lte=day).exclude(end_on__lt=day)
 
 
-class Assignment(models.Model):
+class Assignment(WithHistory):
     """A worker posted to a unit from ``start_on`` to ``end_on`` (inclusive, open if empty)."""
 
     worker = belongs_to(Worker, _("worker"), related_name="assignments")
@@ -105,7 +103,6 @@ class Assignment(models.Model):
     start_on = models.DateField(_("start date"))
     end_on = models.DateField(_("end date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    history = HistoricalRecords()
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from shegong.access.querysets import ScopedQuerySet
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
+from shegong.common.models import WithHistory
 
 
 class PurchaserKind(models.TextChoices):
@@ -23,7 +24,7 @@ class PurchaserKind(models.TextChoices):
     OTHER = "other", _("other department")
 
 
-class Purchaser(models.Model):
+class Purchaser(WithHistory):
     """A purchasing body: "whoever uses the service buys it" (R4.2)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -36,7 +37,6 @@ class Purchaser(models.Model):
     )
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
 
@@ -200,7 +200,7 @@ class EvaluationKind(models.TextChoices):
     FINAL = "final", _("final evaluation")
 
 
-class Instalment(models.Model):
+class Instalment(WithHistory):
     """A share of the contract amount, payable once its condition is met; an evaluation's
     grade sets how much of it is payable (``GradeRule``)."""
 
@@ -224,7 +224,6 @@ class Instalment(models.Model):
     )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     withheld_note = models.CharField(_("why less was paid"), max_length=200, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "number"]
@@ -294,7 +293,7 @@ class Criterion(models.Model):
         return self.name
 
 
-class Evaluation(models.Model):
+class Evaluation(WithHistory):
     class Status(models.TextChoices):
         ASSIGNED = "assigned", _("assigned to the evaluator")
         SUBMITTED = "submitted", _("submitted")
@@ -314,7 +313,6 @@ class Evaluation(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     agency_response = models.TextField(_("the agency's response"), blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "kind"]

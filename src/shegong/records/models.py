@@ -1,8 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
+from shegong.common.models import WithHistory
 from shegong.network.models import ScopedByUnitQuerySet
 
 
@@ -50,7 +50,7 @@ class Method(models.TextChoices):
     RESOURCE = "resource", _("resource linking")
 
 
-class ServiceRecord(models.Model):
+class ServiceRecord(WithHistory):
     """One service given, with or without a case: the line of the station's ledger (台账)."""
 
     unit = link("network.Unit", _("unit"), related_name="service_records")
@@ -77,7 +77,6 @@ class ServiceRecord(models.Model):
     outcome = models.TextField(_("outcome"), blank=True)
     created_by = actor_link(_("recorded by"))
     created_at = creation_time(_("recorded at"))
-    history = HistoricalRecords()
 
     objects = ScopedByUnitQuerySet.as_manager()
 

@@ -1,9 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shegong.clients.models import ScopedByClientQuerySet
 from shegong.common.fields import actor_link, creation_time, link, optional_link
+from shegong.common.models import WithHistory
 
 
 class ExternalKind(models.TextChoices):
@@ -29,7 +29,7 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class Referral(models.Model):
+class Referral(WithHistory):
     """A client passed up or down the levels (room → station → centre, or back down) or
     out to a department or resource: a small state machine after Primero's."""
 
@@ -54,7 +54,6 @@ class Referral(models.Model):
     created_at = creation_time(_("referred at"))
     decided_by = actor_link(_("decided by"), optional=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    history = HistoricalRecords()
 
     objects = ScopedByClientQuerySet.as_manager()
 

@@ -1,9 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shegong.clients.models import RiskTier, ScopedByClientQuerySet
 from shegong.common.fields import actor_link, creation_time, link
+from shegong.common.models import WithHistory
 
 
 class VisitMode(models.TextChoices):
@@ -13,7 +13,7 @@ class VisitMode(models.TextChoices):
     THIRD_PARTY = "third_party", _("through a third party")
 
 
-class Visit(models.Model):
+class Visit(WithHistory):
     client = link("clients.Client", _("client"), related_name="visits")
     visited_on = models.DateField(_("visited on"))
     mode = models.CharField(
@@ -27,7 +27,6 @@ class Visit(models.Model):
     )
     follow_up = models.TextField(_("follow-up"), blank=True)
     recorded_at = creation_time(_("recorded at"))
-    history = HistoricalRecords()
 
     objects = ScopedByClientQuerySet.as_manager()
 
