@@ -1,13 +1,12 @@
 from django.urls import path
 
+from shegong.common.urls import object_routes
+
 from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("accounts/", views.user_list, name="user-list"),
-    path("accounts/new/", views.user_create, name="user-create"),
-    path("accounts/<int:pk>/", views.user_detail, name="user-detail"),
-    path("accounts/<int:pk>/edit/", views.user_edit, name="user-edit"),
+    *object_routes("accounts/", "user", views, "list", "create", "detail", "edit"),
     path("accounts/<int:pk>/grants/", views.grant_add, name="grant-add"),
     path(
         "accounts/<int:pk>/grants/<int:grant_id>/revoke/", views.grant_remove, name="grant-remove"

@@ -1,19 +1,14 @@
 from django.urls import path
 
+from shegong.common.urls import object_routes
+
 from . import views
 
 app_name = "people"
 urlpatterns = [
-    path("workers/", views.worker_list, name="worker-list"),
-    path("workers/new/", views.worker_create, name="worker-create"),
-    path("workers/import/", views.worker_import, name="worker-import"),
-    path(
-        "workers/import/template.xlsx",
-        views.worker_import_template,
-        name="worker-import-template",
+    *object_routes(
+        "workers/", "worker", views, "list", "create", "import", "import-template", "detail", "edit"
     ),
-    path("workers/<int:pk>/", views.worker_detail, name="worker-detail"),
-    path("workers/<int:pk>/edit/", views.worker_edit, name="worker-edit"),
     path("workers/<int:pk>/certificates/", views.certificate_add, name="certificate-add"),
     path("workers/<int:pk>/assignments/", views.assignment_add, name="assignment-add"),
     path(

@@ -1,14 +1,14 @@
 from django.urls import path
 
+from shegong.common.urls import object_routes
+
 from .views import agencies, evaluations, indicators, payments, projects
 
 app_name = "purchasing"
 urlpatterns = [
-    path("projects/", projects.project_list, name="project-list"),
-    path("projects/new/", projects.project_create, name="project-create"),
+    *object_routes("projects/", "project", projects, "list", "create", "detail"),
     path("projects/board/", indicators.board, name="board"),
     path("projects/ledger/", payments.ledger, name="ledger"),
-    path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
     path(
         "projects/<int:pk>/indicators/<str:metric>/",
         indicators.indicator_drill,
@@ -32,8 +32,6 @@ urlpatterns = [
         evaluations.evidence_download,
         name="evidence-download",
     ),
-    path("agencies/", agencies.agency_list, name="agency-list"),
+    *object_routes("agencies/", "agency", agencies, "list", "detail", "edit"),
     path("agencies/new/", agencies.agency_edit, name="agency-create"),
-    path("agencies/<int:pk>/", agencies.agency_detail, name="agency-detail"),
-    path("agencies/<int:pk>/edit/", agencies.agency_edit, name="agency-edit"),
 ]
