@@ -3,12 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.access import scoping
 from shegong.access.models import Role, User
-from shegong.common.forms import BootstrapMixin
+from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.divisions.models import Division
 from shegong.network.models import Agency, Unit
 
 
-class AccountForm(BootstrapMixin, forms.ModelForm):
+class AccountForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = User
         fields = ["display_name", "email", "division", "is_active"]
@@ -23,9 +23,6 @@ class AccountForm(BootstrapMixin, forms.ModelForm):
             scoping.ACCOUNTS,
         )
         self.fields["division"].label_from_instance = lambda d: f"{d.code} {d.name}"
-
-    def _post_clean(self):
-        pass
 
 
 class AccountCreateForm(AccountForm):

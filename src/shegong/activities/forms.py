@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.selectors import clients_for
-from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
 from shegong.network.models import Unit
 from shegong.people.models import Worker
 
@@ -11,7 +11,7 @@ from .models import Activity, GoalsMet
 from .services import ACTIVITY_FIELDS
 
 
-class ActivityForm(BootstrapMixin, forms.ModelForm):
+class ActivityForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Activity
         fields = ACTIVITY_FIELDS
@@ -28,9 +28,6 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.visible_to(user).live().order_by("division_id")
         self.fields["leader"].queryset = Worker.objects.visible_to(user).filter(is_active=True)
         self.fields["start_on"].initial = timezone.localdate()
-
-    def _post_clean(self):
-        pass
 
 
 class MembersForm(BootstrapMixin, forms.Form):

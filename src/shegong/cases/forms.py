@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
 from shegong.divisions.codes import town_of
 from shegong.network.models import Unit, UnitKind
 from shegong.records.models import ServiceField, ServiceItem
@@ -12,7 +12,7 @@ from .selectors import eligible_case_workers
 from .services import CASE_OPEN_FIELDS
 
 
-class CaseOpenForm(BootstrapMixin, forms.ModelForm):
+class CaseOpenForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Case
         fields = CASE_OPEN_FIELDS
@@ -35,9 +35,6 @@ class CaseOpenForm(BootstrapMixin, forms.ModelForm):
         self.fields["case_worker"].queryset = eligible_case_workers(own).visible_to(user)
         self.fields["opened_on"].initial = timezone.localdate()
         self.fields["source"].initial = Source.VISIT  # most cases start on a home visit
-
-    def _post_clean(self):
-        pass
 
 
 class AssessForm(BootstrapMixin, forms.Form):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import filter_by_scope
-from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
 from shegong.divisions.models import Division, Level
 
 from .models import Client, Consent, HouseholdMember, TargetGroup
@@ -10,7 +10,7 @@ from .sensitive import without_blank_sensitive
 from .services import CLIENT_FIELDS
 
 
-class ClientForm(BootstrapMixin, forms.ModelForm):
+class ClientForm(BootstrapMixin, ServiceValidatedForm):
     """Sensitive fields are never filled in from the database: on edit, leave one blank to
     keep it (showing it would be a reveal without a reason or a log)."""
 
@@ -44,9 +44,6 @@ class ClientForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             del self.fields["groups"]
 
-    def _post_clean(self):
-        pass  # the service validates
-
     def service_data(self):
         data = {name: self.cleaned_data[name] for name in CLIENT_FIELDS}
         if self.instance.pk:
@@ -70,20 +67,14 @@ class AlertForm(BootstrapMixin, forms.Form):
     action_taken = forms.CharField(label=_("action taken"), max_length=500)
 
 
-class ConsentForm(BootstrapMixin, forms.ModelForm):
+class ConsentForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Consent
         fields = ["given_by", "relation", "purpose", "given_on"]
         widgets = {"given_on": DateInput()}
 
-    def _post_clean(self):
-        pass
 
-
-class HouseholdForm(BootstrapMixin, forms.ModelForm):
+class HouseholdForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = HouseholdMember
         fields = ["name", "relation", "birth_year", "lives_with_client"]
-
-    def _post_clean(self):
-        pass

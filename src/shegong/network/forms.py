@@ -2,19 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import filter_by_scope
-from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
 from shegong.divisions.models import Division
 
 from .models import LIFECYCLE, Agency, Facility, Unit, UnitStatus
 from .services import AGENCY_FIELDS, DETAIL_FIELDS
-
-
-class ServiceValidatedForm(forms.ModelForm):
-    """A model form whose instance a service validates and saves: the form checks its
-    fields, the service the whole record (``submit_form`` puts its errors on the fields)."""
-
-    def _post_clean(self):
-        pass
 
 
 class UnitForm(BootstrapMixin, ServiceValidatedForm):

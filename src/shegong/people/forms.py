@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import filter_by_scope
-from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
 from shegong.divisions.models import Division
 from shegong.network.models import Unit
 
@@ -11,7 +11,7 @@ from .models import Certificate, Worker, WorkerRole
 from .services import WORKER_FIELDS
 
 
-class WorkerForm(BootstrapMixin, forms.ModelForm):
+class WorkerForm(BootstrapMixin, ServiceValidatedForm):
     roles = forms.MultipleChoiceField(
         label=_("roles"), choices=WorkerRole.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -27,11 +27,8 @@ class WorkerForm(BootstrapMixin, forms.ModelForm):
         )
         self.fields["division"].label_from_instance = lambda d: f"{d.code} {d.name}"
 
-    def _post_clean(self):
-        pass  # the service validates
 
-
-class CertificateForm(BootstrapMixin, forms.ModelForm):
+class CertificateForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Certificate
         fields = ["tier", "number", "year"]
@@ -39,9 +36,6 @@ class CertificateForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
-
-    def _post_clean(self):
-        pass
 
 
 class AssignmentForm(BootstrapMixin, forms.Form):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.access.models import Role, User
 from shegong.clients.models import TargetGroup
-from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
 from shegong.network.models import Agency, Unit, UnitKind
 from shegong.records.models import ServiceField
 
@@ -26,7 +26,7 @@ SCHEME_CHOICES = [
 ]
 
 
-class ProjectForm(BootstrapMixin, forms.ModelForm):
+class ProjectForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Project
         fields = REGISTERED_FIELDS
@@ -38,9 +38,6 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["purchaser"].queryset = purchasers_for(user)
         self.fields["funding_source"].choices = FundingSource.choices
-
-    def _post_clean(self):
-        pass
 
 
 class ProcureForm(BootstrapMixin, forms.Form):

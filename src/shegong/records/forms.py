@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.selectors import clients_for
-from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
 from shegong.network.models import Unit
 from shegong.people.models import Worker
 
@@ -14,7 +14,7 @@ from .services import RECORD_FIELDS
 FIELDS = [name for name in RECORD_FIELDS if name != "activity"]
 
 
-class ServiceRecordForm(BootstrapMixin, forms.ModelForm):
+class ServiceRecordForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = ServiceRecord
         fields = FIELDS
@@ -43,17 +43,11 @@ class ServiceRecordForm(BootstrapMixin, forms.ModelForm):
         self.fields["served_on"].initial = timezone.localdate()
         self.fields["duration_minutes"].initial = 60
 
-    def _post_clean(self):
-        pass
 
-
-class AttachmentForm(BootstrapMixin, forms.ModelForm):
+class AttachmentForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Attachment
         fields = ["file", "kind"]
-
-    def _post_clean(self):
-        pass
 
 
 class LedgerFilter(BootstrapMixin, forms.Form):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shegong.common.forms import BootstrapMixin
+from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.divisions.codes import covers, district_of
 from shegong.network.models import Unit
 
@@ -9,7 +9,7 @@ from .models import ExternalKind, Referral
 from .services import REFERRAL_FIELDS, is_adjacent
 
 
-class ReferralForm(BootstrapMixin, forms.ModelForm):
+class ReferralForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Referral
         fields = REFERRAL_FIELDS
@@ -33,9 +33,6 @@ class ReferralForm(BootstrapMixin, forms.ModelForm):
         self.fields["to_unit"].required = False
         self.fields["external_kind"].choices = [("", "---------"), *ExternalKind.choices]
         self.fields["from_unit"].empty_label = None
-
-    def _post_clean(self):
-        pass
 
 
 class DecisionForm(BootstrapMixin, forms.Form):
