@@ -42,3 +42,16 @@ class ProjectFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, **data):
         return services.project_create(**data)
+
+
+def assign_evaluation(world, project, *, actor=None, kind="mid", evaluator=None, body="第三方"):
+    """An evaluation of ``project`` assigned by the world's purchaser to its evaluator."""
+    from shegong.purchasing import services
+
+    return services.evaluation_assign(
+        project=project,
+        actor=actor or world.users.purchaser,
+        kind=kind,
+        evaluator=evaluator or world.users.evaluator,
+        evaluator_body=body,
+    )

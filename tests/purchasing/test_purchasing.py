@@ -27,7 +27,7 @@ from shegong.referrals.models import Referral
 from tests.cases.factories import CaseFactory
 from tests.clients.test_clients import make
 from tests.conftest import VILLAGE_A1, make_user
-from tests.purchasing.factories import ProjectFactory, PurchaserFactory
+from tests.purchasing.factories import ProjectFactory, PurchaserFactory, assign_evaluation
 from tests.records.factories import ServiceRecordFactory, service_field
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
@@ -121,13 +121,7 @@ def submit(world, evaluation, points_each=None):
 
 
 def evaluate(world, project, kind, points_each=None):
-    evaluation = services.evaluation_assign(
-        project=project,
-        actor=world.users.purchaser,
-        kind=kind,
-        evaluator=world.users.evaluator,
-        evaluator_body="重庆某第三方评估机构",
-    )
+    evaluation = assign_evaluation(world, project, kind=kind, body="重庆某第三方评估机构")
     return submit(world, evaluation, points_each)
 
 
@@ -262,13 +256,7 @@ def test_grade_sets_the_payable_share_and_payment_waits_for_the_evaluation(marke
 def test_only_the_evaluator_scores_and_a_submitted_sheet_is_final(market):
     world = market
     project = contracted(world)
-    evaluation = services.evaluation_assign(
-        project=project,
-        actor=world.users.purchaser,
-        kind="mid",
-        evaluator=world.users.evaluator,
-        evaluator_body="第三方",
-    )
+    evaluation = assign_evaluation(world, project)
     criterion = Criterion.objects.first()
     for intruder in (world.users.other_evaluator, world.users.purchaser, world.users.agency_a):
         with pytest.raises(PermissionDenied):
@@ -302,13 +290,7 @@ def test_only_the_evaluator_scores_and_a_submitted_sheet_is_final(market):
     )
     assert responded.agency_response
     with pytest.raises(ValidationError) as exc:  # the evaluator role is checked
-        services.evaluation_assign(
-            project=project,
-            actor=world.users.purchaser,
-            kind="final",
-            evaluator=world.users.agency_a,
-            evaluator_body="x",
-        )
+        assign_evaluation(world, project, kind="final", evaluator=world.users.agency_a, body="x")
     assert "evaluator" in exc.value.message_dict
 
 

@@ -9,7 +9,7 @@ from django.utils.timezone import localdate
 from rest_framework.test import APIClient
 
 from shegong.purchasing.models import Criterion, Purchaser
-from tests.purchasing.factories import ProjectFactory
+from tests.purchasing.factories import ProjectFactory, assign_evaluation
 from tests.purchasing.test_purchasing import VALID_CODES, contracted, market  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
@@ -174,19 +174,9 @@ def two_projects(market):  # noqa: F811
         units=[world.station_b],
         instalments=[(100, "", None)],
     )
-    services.evaluation_assign(
-        project=mine,
-        actor=world.users.purchaser,
-        kind="mid",
-        evaluator=world.users.evaluator,
-        evaluator_body="第三方甲",
-    )
-    services.evaluation_assign(
-        project=other,
-        actor=town_actor,
-        kind="mid",
-        evaluator=world.users.other_evaluator,
-        evaluator_body="第三方乙",
+    assign_evaluation(world, mine, body="第三方甲")
+    assign_evaluation(
+        world, other, actor=town_actor, evaluator=world.users.other_evaluator, body="第三方乙"
     )
     world.users.other_agency_staff = world.users.agency  # conftest: staff of other_agency
     return world, mine, other

@@ -6,6 +6,7 @@ from django.utils.timezone import localdate
 
 from shegong.purchasing.models import Criterion, Project, Stage
 from tests.integration.test_pages import read_sheet
+from tests.purchasing.factories import assign_evaluation
 from tests.purchasing.test_purchasing import VALID_CODES, contracted, market  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
@@ -39,29 +40,13 @@ def test_register_procure_award_and_sign_through_the_pages(market, client):  # n
     )
     over = client.post(
         f"/projects/{project.pk}/contract/",
-        {
-            "contract_number": "HT-9",
-            "contract_amount": "130000",
-            "start_on": str(localdate()),
-            "end_on": str(localdate().replace(year=localdate().year + 1)),
-            "units": [world.station_a.pk],
-            "full_time_per_station": 1,
-            "scheme": "40-30-30",
-        },
+        contract_form(world, "130000"),
     )
     assert over.status_code == 400
     assert "contract_amount" in over.context["forms"]["contract"].errors
     client.post(
         f"/projects/{project.pk}/contract/",
-        {
-            "contract_number": "HT-9",
-            "contract_amount": "110000",
-            "start_on": str(localdate()),
-            "end_on": str(localdate().replace(year=localdate().year + 1)),
-            "units": [world.station_a.pk],
-            "full_time_per_station": 1,
-            "scheme": "40-30-30",
-        },
+        contract_form(world, "110000"),
     )
     project.refresh_from_db()
     assert project.stage == Stage.CONTRACTED and project.commitments.get().full_time == 1
@@ -93,17 +78,10 @@ def test_register_procure_award_and_sign_through_the_pages(market, client):  # n
 
 
 def test_scoring_sheet_for_the_evaluator_only(market, client):  # noqa: F811
-    from shegong.purchasing import services
 
     world = market
     project = contracted(world)
-    evaluation = services.evaluation_assign(
-        project=project,
-        actor=world.users.purchaser,
-        kind="mid",
-        evaluator=world.users.evaluator,
-        evaluator_body="第三方",
-    )
+    evaluation = assign_evaluation(world, project)
     url = f"/evaluations/{evaluation.pk}/"
     client.force_login(world.users.evaluator)
     assert list(client.get("/projects/").context["to_score"]) == [evaluation]
@@ -146,18 +124,10 @@ def test_agency_register_checks_the_credit_code(market, client):  # noqa: F811
 def test_evidence_is_the_evaluators_and_downloads_within_scope(market, client, settings, tmp_path):  # noqa: F811
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from shegong.purchasing import services
-
     settings.MEDIA_ROOT = tmp_path
     world = market
     project = contracted(world)
-    evaluation = services.evaluation_assign(
-        project=project,
-        actor=world.users.purchaser,
-        kind="mid",
-        evaluator=world.users.evaluator,
-        evaluator_body="第三方",
-    )
+    evaluation = assign_evaluation(world, project)
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
     url = f"/evaluations/{evaluation.pk}/evidence/"
     client.force_login(world.users.agency_a)
@@ -171,3 +141,16 @@ def test_evidence_is_the_evaluators_and_downloads_within_scope(market, client, s
     assert download.status_code == 200 and b"".join(download.streaming_content) == png
     client.force_login(world.users.station_b)
     assert client.get(f"{url}{evidence.pk}/").status_code == 404
+
+
+def contract_form(world, amount):
+    """The contract step's form for station A, running a year from today."""
+    return {
+        "contract_number": "HT-9",
+        "contract_amount": amount,
+        "start_on": str(localdate()),
+        "end_on": str(localdate().replace(year=localdate().year + 1)),
+        "units": [world.station_a.pk],
+        "full_time_per_station": 1,
+        "scheme": "40-30-30",
+    }

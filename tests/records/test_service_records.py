@@ -98,27 +98,13 @@ def test_ledger_and_api_are_scoped(world, client):
     assert [r["id"] for r in api.get("/api/v1/service-records/").json()["results"]] == [record.pk]
     created = api.post(
         "/api/v1/service-records/",
-        {
-            "unit": world.station_a.pk,
-            "served_on": str(localdate()),
-            "duration_minutes": 90,
-            "method": "group",
-            "field": "children",
-            "other_participants": 15,
-        },
+        group_session(world.station_a),
         format="json",
     )
     assert created.status_code == 201, created.json()
     wrong = api.post(
         "/api/v1/service-records/",
-        {
-            "unit": world.station_b.pk,
-            "served_on": str(localdate()),
-            "duration_minutes": 90,
-            "method": "group",
-            "field": "children",
-            "other_participants": 15,
-        },
+        group_session(world.station_b),
         format="json",
     )
     assert wrong.status_code == 400 and "unit" in wrong.json()
@@ -139,3 +125,15 @@ def test_attachments_download_only_within_scope(world, client):
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
     client.force_login(world.users.station_b)
     assert client.get(url).status_code == 404
+
+
+def group_session(unit):
+    """A 90-minute children's group session at ``unit`` today, with 15 participants."""
+    return {
+        "unit": unit.pk,
+        "served_on": str(localdate()),
+        "duration_minutes": 90,
+        "method": "group",
+        "field": "children",
+        "other_participants": 15,
+    }
