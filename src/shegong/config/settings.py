@@ -112,6 +112,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SHEGONG_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The server's threads and the job worker write to one file: WAL lets readers go on
+    # while one writes, IMMEDIATE takes the write lock when a transaction starts (a
+    # deferred one that later writes fails at once with "database is locked" instead of
+    # waiting), and the busy timeout makes a writer wait its turn rather than fail.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SHEGONG_SQLITE_TIMEOUT", "30")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Province-wide coverage queries cost just above the JIT threshold: PostgreSQL then
     # spends ~0.9 s compiling a query that runs in 60 ms (docs/benchmarks.md).
@@ -182,6 +194,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Depth-limited JSON, and no control characters or unbounded strings in any body.
+    "DEFAULT_PARSER_CLASSES": [
+        "shegong.common.parsers.JSONParser",
+        "shegong.common.parsers.FormParser",
+        "shegong.common.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "shegong.common.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
