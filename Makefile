@@ -8,7 +8,11 @@ DISTRICT ?= 500112
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install lock assets messages lint format migrate demo serve clean browser
+.PHONY: run test bench install lock assets messages lint format migrate demo serve clean browser keys
+
+# `make run` is a development checkout: DEBUG on, keys from var/ (written by `make keys`).
+# Production sets SHEGONG_SECRET_KEY and SHEGONG_FIELD_KEY instead (README, "Deploy").
+keys migrate demo messages run: export SHEGONG_DEBUG ?= 1
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +43,11 @@ assets: node_modules/.installed
 messages: install
 	@if command -v msgfmt >/dev/null; then cd src/shegong && ../../$(PY) ../../manage.py compilemessages -v0; fi
 
-migrate: install assets
+# var/ (0700) with this checkout's secret and field keys (0600); never done by settings.
+keys: install
+	$(PY) -m shegong.config.devkeys
+
+migrate: install assets keys
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_divisions $(DISTRICT)
 

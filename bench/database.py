@@ -63,6 +63,13 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shegong.config.settings")
     # Query logging under DEBUG would grow without bound and slow every query.
     os.environ["SHEGONG_DEBUG"] = "0"
+    # Outside DEBUG the keys must be in the environment: a development checkout's, from var/.
+    from shegong.config import devkeys
+
+    var = devkeys.var_dir()
+    devkeys.prepare(var)
+    os.environ.setdefault("SHEGONG_SECRET_KEY", devkeys.read(var, devkeys.SECRET_KEY_FILE))
+    os.environ.setdefault("SHEGONG_FIELD_KEY", devkeys.read(var, devkeys.FIELD_KEY_FILE))
     choose_database()
     import django
 

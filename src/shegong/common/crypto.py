@@ -1,69 +1,118 @@
 """Sensitive fields at rest: AES-256-GCM with a key kept outside the database, and a keyed
 hash (HMAC-SHA256) for exact look-up and duplicate detection without decrypting.
 
-The key comes from ``SHEGONG_FIELD_KEY`` (base64 of 32 bytes) or, for a single-box
-install, from ``var/field.key`` created on first use with mode 0600. Back it up apart from
-the database: without it the encrypted columns cannot be read.
+The key is ``settings.SHEGONG_FIELD_KEY`` (base64 of 32 bytes): the environment's in
+production, var/field.key in a development checkout (settings refuse to start without one).
+Each ciphertext carries the key's id, so a value is never read with the wrong key, and
+``manage.py rotate_field_key`` re-encrypts every column (and re-keys the look-up hashes
+registered with ``register_lookup``) under a new key. Back the key up apart from the
+database: without it the encrypted columns cannot be read.
 """
 
 import base64
 import hashlib
 import hmac
-import os
 import secrets
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
 
-VERSION = b"\x01"
+LEGACY = b"\x01"  # version, nonce, ciphertext: written before keys had ids
+VERSION = b"\x02"  # version, 4-byte key id, nonce, ciphertext
+KEY_ID_BYTES = 4
+
+
+@dataclass(frozen=True)
+class FieldKey:
+    id: bytes
+    enc: bytes
+    mac: bytes
+
+    @property
+    def hex_id(self) -> str:
+        return self.id.hex()
+
+
+def field_key(raw: str | bytes) -> FieldKey:
+    """The working keys derived from one base64-encoded 32-byte secret."""
+    key = base64.b64decode(raw)
+    if len(key) != 32:
+        raise ValueError("SHEGONG_FIELD_KEY must be 32 bytes, base64-encoded")
+    # Separate keys for encryption and hashing, and a public id, derived from the one secret.
+    derive = lambda label: hmac.new(key, label, hashlib.sha256).digest()  # noqa: E731
+    return FieldKey(
+        id=derive(b"shegong-field-key-id")[:KEY_ID_BYTES],
+        enc=derive(b"shegong-field-encryption"),
+        mac=derive(b"shegong-field-lookup"),
+    )
+
+
+def generate_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 @lru_cache(maxsize=1)
-def _keys() -> tuple[bytes, bytes]:
-    raw = os.environ.get("SHEGONG_FIELD_KEY")
-    if raw:
-        key = base64.b64decode(raw)
-    else:
-        path = Path(settings.VAR_DIR) / "field.key"
-        if not path.exists():
-            # Write aside, then link into place: link fails if another process got there
-            # first, so every process ends up reading the one complete key.
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".field.key.{os.getpid()}.{secrets.token_hex(4)}")
-            tmp.write_bytes(base64.b64encode(secrets.token_bytes(32)))
-            tmp.chmod(0o600)
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink()
-        key = base64.b64decode(path.read_bytes())
-    if len(key) != 32:
-        raise ValueError("SHEGONG_FIELD_KEY must be 32 bytes, base64-encoded")
-    # Separate keys for encryption and hashing, derived from the one secret.
-    enc = hmac.new(key, b"shegong-field-encryption", hashlib.sha256).digest()
-    mac = hmac.new(key, b"shegong-field-lookup", hashlib.sha256).digest()
-    return enc, mac
+def current_key() -> FieldKey:
+    return field_key(settings.SHEGONG_FIELD_KEY)
 
 
-def encrypt(text: str) -> bytes:
+def key_id() -> str:
+    """The current field key's id (hex): safe to show, log and store with a backup."""
+    return current_key().hex_id
+
+
+def _forget_key(setting, **kwargs):
+    if setting == "SHEGONG_FIELD_KEY":
+        current_key.cache_clear()
+
+
+setting_changed.connect(_forget_key)
+
+
+def encrypt(text: str, key: FieldKey | None = None) -> bytes:
+    key = key or current_key()
     nonce = secrets.token_bytes(12)
-    return VERSION + nonce + AESGCM(_keys()[0]).encrypt(nonce, text.encode(), None)
+    return VERSION + key.id + nonce + AESGCM(key.enc).encrypt(nonce, text.encode(), None)
 
 
-def decrypt(blob: bytes) -> str:
+def blob_key_id(blob: bytes) -> str | None:
+    """The id of the key a ciphertext was written with (None for a legacy one)."""
     blob = bytes(blob)
+    return blob[1 : 1 + KEY_ID_BYTES].hex() if blob[:1] == VERSION else None
+
+
+def decrypt(blob: bytes, key: FieldKey | None = None) -> str:
+    key = key or current_key()
+    blob = bytes(blob)
+    if blob[:1] == LEGACY:
+        return AESGCM(key.enc).decrypt(blob[1:13], blob[13:], None).decode()
     if blob[:1] != VERSION:
         raise ValueError("unknown encrypted-field version")
-    return AESGCM(_keys()[0]).decrypt(blob[1:13], blob[13:], None).decode()
+    kid, rest = blob[1 : 1 + KEY_ID_BYTES], blob[1 + KEY_ID_BYTES :]
+    if kid != key.id:
+        raise ValueError(
+            f"value encrypted under field key {kid.hex()}, this server has {key.hex_id}"
+        )
+    return AESGCM(key.enc).decrypt(rest[:12], rest[12:], None).decode()
 
 
-def lookup_hash(text: str) -> str:
-    return hmac.new(_keys()[1], text.encode(), hashlib.sha256).hexdigest()
+def lookup_hash(text: str, key: FieldKey | None = None) -> str:
+    return hmac.new((key or current_key()).mac, text.encode(), hashlib.sha256).hexdigest()
+
+
+# Keyed-hash columns to recompute when the key changes: (model, clear field, hash field,
+# value when the clear field is empty).
+LOOKUPS: list[tuple[type[models.Model], str, str, str | None]] = []
+
+
+def register_lookup(model, source: str, hash_field: str, empty: str | None = "") -> None:
+    """Declare that ``hash_field`` holds ``lookup_hash(source.strip())``, or ``empty`` when
+    the source is empty (called from the apps' ready())."""
+    LOOKUPS.append((model, source, hash_field, empty))
 
 
 class EncryptedTextField(models.BinaryField):

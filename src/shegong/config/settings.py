@@ -1,11 +1,15 @@
 """Settings for shegong, driven by environment variables (see README, "Deploy")."""
 
+import base64
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from shegong.config import devkeys
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -18,17 +22,33 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("SHEGONG_DEBUG")
+# Both keys come from the environment. Only a development checkout (DEBUG) may fall back to
+# the files `make run` writes under var/ (python -m shegong.config.devkeys); anywhere else a
+# missing key stops the start, so two servers can never run on two different keys.
 SECRET_KEY = os.environ.get("SHEGONG_SECRET_KEY", "")
-if not SECRET_KEY:
-    # A stable key per checkout, kept out of the repository and the database.
-    key_file = VAR_DIR / "secret_key"
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    if not key_file.exists():
-        import secrets
-
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    SECRET_KEY = key_file.read_text().strip()
+SHEGONG_FIELD_KEY = os.environ.get("SHEGONG_FIELD_KEY", "")
+if DEBUG:
+    SECRET_KEY = SECRET_KEY or devkeys.read(VAR_DIR, devkeys.SECRET_KEY_FILE)
+    SHEGONG_FIELD_KEY = SHEGONG_FIELD_KEY or devkeys.read(VAR_DIR, devkeys.FIELD_KEY_FILE)
+_missing = [
+    name
+    for name, value in (
+        ("SHEGONG_SECRET_KEY", SECRET_KEY),
+        ("SHEGONG_FIELD_KEY", SHEGONG_FIELD_KEY),
+    )
+    if not value
+]
+if _missing:
+    raise ImproperlyConfigured(
+        f"{' and '.join(_missing)} not set. In production set them in the environment "
+        "(README, 'Deploy on PostgreSQL + Redis'). For development use `make run`, or run "
+        "`python -m shegong.config.devkeys` (it writes keys under var/) and set SHEGONG_DEBUG=1."
+    )
+try:
+    if len(base64.b64decode(SHEGONG_FIELD_KEY, validate=True)) != 32:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured("SHEGONG_FIELD_KEY must be 32 bytes, base64-encoded.") from None
 
 ALLOWED_HOSTS = os.environ.get("SHEGONG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [
@@ -145,6 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "shegong.access.validators.CharacterClassValidator"},
 ]
+# Messages live in the session, never in a cookie: one carries a generated first password.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -172,7 +194,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
@@ -187,6 +208,10 @@ STORAGES = {
 # Serve straight from the finders so `make run` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads hold personal data: readable by the server's account only (manage.py and wsgi.py
+# also set umask 077, so the SQLite file and the cache are created 0600 / 0700).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
