@@ -63,4 +63,6 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     # ASCII file names: old Excel and WeChat's browser mangle RFC 5987 names.
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Exports carry personal data: no browser or proxy may keep a copy.
+    response["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,23 @@
 from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in user (pages, API, exports
+    and downloads): they show personal data, a revealed ID number among them, which no
+    browser cache, back button or proxy may keep. Static files never get here (WhiteNoise
+    answers them first). API token users count too: DRF sets ``request.user`` on the way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class RejectNulCharactersMiddleware:

@@ -7,4 +7,6 @@ def file_download(field_file):
     from django.http import FileResponse
 
     name = field_file.name.rsplit("/", 1)[-1]
-    return FileResponse(field_file.open("rb"), as_attachment=True, filename=name)
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "no-store"  # attachments carry personal data
+    return response

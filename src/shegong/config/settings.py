@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "axes",
+    "csp",
     "shegong.common",
     "shegong.access",
     "shegong.divisions",
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,6 +101,7 @@ MIDDLEWARE = [
     "shegong.common.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shegong.common.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -182,8 +185,41 @@ SESSION_COOKIE_AGE = int(os.environ.get("SHEGONG_IDLE_MINUTES", "10")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SHEGONG_SECURE_COOKIES")
+
+# HTTPS switches, all off for `make run` (plain HTTP on localhost). In production set
+# SHEGONG_HTTPS=1 (README, "Deploy"): secure cookies, a redirect to HTTPS and a year of HSTS;
+# each can be tuned on its own. Behind a TLS-terminating proxy also set
+# SHEGONG_PROXY_SSL_HEADER=1 so that the proxy's X-Forwarded-Proto says the request was HTTPS
+# (only when the proxy sets that header itself and the app is not reachable around it).
+HTTPS = env_bool("SHEGONG_HTTPS")
+SESSION_COOKIE_SECURE = env_bool("SHEGONG_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SHEGONG_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SHEGONG_HSTS_SECONDS", 31536000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SHEGONG_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SHEGONG_HSTS_PRELOAD", HTTPS)
+if env_bool("SHEGONG_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts from this site only, never inline (the
+# templates keep their behaviour in static/shegong/*.js). Styles allow inline attributes,
+# which Bootstrap components, ECharts and Swagger UI set.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
