@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from shegong.access import scoping, services
 from shegong.access.models import Role, RoleGrant, User
 from shegong.common.api import StepMixin
+from shegong.common.viewsets import step_action
 from shegong.divisions.models import Division
 from shegong.network.models import Agency, Unit
 from shegong.purchasing.models import Purchaser
@@ -115,12 +116,7 @@ class UserViewSet(
         q = self.request.query_params.get("q", "")
         return selectors.user_search(self.request.user, q=q)
 
-    @extend_schema(request=GrantSerializer, responses=GrantSerializer)
-    @action(detail=True, methods=["post"])
-    def grants(self, request, pk=None):
-        return self.step(
-            request, GrantSerializer, services.grant_add, created=True, answer=GrantSerializer
-        )
+    grants = step_action(GrantSerializer, services.grant_add, created=True, answer=GrantSerializer)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"grants/(?P<grant_id>\d+)")

@@ -1,12 +1,10 @@
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client, TargetGroup
 from shegong.common.api import ScopedPrimaryKeyRelatedField, StepMixin
 from shegong.common.permissions import write_permission
-from shegong.common.viewsets import ServiceViewSet
+from shegong.common.viewsets import ServiceViewSet, step_action
 from shegong.network.models import Unit
 from shegong.people.models import Worker
 from shegong.records.api import ServiceRecordSerializer
@@ -91,23 +89,8 @@ class ActivityViewSet(StepMixin, ServiceViewSet):
     def get_queryset(self):
         return selectors.with_totals(super().get_queryset())
 
-    @extend_schema(request=SessionSerializer, responses=ServiceRecordSerializer)
-    @action(detail=True, methods=["post"])
-    def sessions(self, request, pk=None):
-        return self.step(
-            request,
-            SessionSerializer,
-            services.session_add,
-            created=True,
-            answer=ServiceRecordSerializer,
-        )
-
-    @extend_schema(request=EvaluationSerializer, responses=ActivitySerializer)
-    @action(detail=True, methods=["post"])
-    def evaluate(self, request, pk=None):
-        return self.step(request, EvaluationSerializer, services.activity_evaluate)
-
-    @extend_schema(request=CancelSerializer, responses=ActivitySerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self.step(request, CancelSerializer, services.activity_cancel)
+    sessions = step_action(
+        SessionSerializer, services.session_add, created=True, answer=ServiceRecordSerializer
+    )
+    evaluate = step_action(EvaluationSerializer, services.activity_evaluate)
+    cancel = step_action(CancelSerializer, services.activity_cancel)

@@ -6,7 +6,7 @@ from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client, RiskTier
 from shegong.common.api import ScopedPrimaryKeyRelatedField, StepMixin
 from shegong.common.permissions import write_permission
-from shegong.common.viewsets import ServiceViewSet
+from shegong.common.viewsets import ServiceViewSet, step_action
 from shegong.network.models import Unit
 from shegong.people.models import Worker
 from shegong.records.models import ServiceField, ServiceItem
@@ -108,15 +108,8 @@ class CaseViewSet(StepMixin, ServiceViewSet):
     prefetch = ("needs", "planned_items", "goals")
     create_service = services.case_open
 
-    @extend_schema(request=AssessSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"])
-    def assess(self, request, pk=None):
-        return self.step(request, AssessSerializer, services.case_assess)
-
-    @extend_schema(request=PlanSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"])
-    def plan(self, request, pk=None):
-        return self.step(request, PlanSerializer, services.case_plan)
+    assess = step_action(AssessSerializer, services.case_assess)
+    plan = step_action(PlanSerializer, services.case_plan)
 
     @extend_schema(request=EvaluateSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
@@ -128,18 +121,14 @@ class CaseViewSet(StepMixin, ServiceViewSet):
             prepare=lambda d: {**d, "goals_met": set(d["goals_met"])},
         )
 
-    @extend_schema(request=ClosureSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"], url_path="request-closure")
-    def request_closure(self, request, pk=None):
-        return self.step(request, ClosureSerializer, services.case_request_closure)
-
-    @extend_schema(request=DecisionSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"], url_path="decide-closure")
-    def decide_closure(self, request, pk=None):
-        return self.step(request, DecisionSerializer, services.case_decide_closure)
-
-    @extend_schema(request=ReassignSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"])
-    def reassign(self, request, pk=None):
-        """Give the case to a worker posted at the unit holding it (after a transfer)."""
-        return self.step(request, ReassignSerializer, services.case_reassign)
+    request_closure = step_action(
+        ClosureSerializer, services.case_request_closure, url_path="request-closure"
+    )
+    decide_closure = step_action(
+        DecisionSerializer, services.case_decide_closure, url_path="decide-closure"
+    )
+    reassign = step_action(
+        ReassignSerializer,
+        services.case_reassign,
+        doc="Give the case to a worker posted at the unit holding it (after a transfer).",
+    )

@@ -80,3 +80,41 @@ class ServiceViewSet(
 class EditableServiceViewSet(ServiceViewSet, mixins.UpdateModelMixin):
     """A resource also changed in place (PUT and PATCH) through ``update_service``; the
     mixin comes last so that ``ServiceWriteMixin.perform_update`` is the one that runs."""
+
+
+class _StepAction:
+    """Built by ``step_action``; becomes the viewset's action when the class is created,
+    named after the attribute it is assigned to (DRF routes an action by its name)."""
+
+    def __init__(self, body, service, *, url_path, responses, doc, options):
+        self.body, self.service, self.options = body, service, options
+        self.url_path, self.responses, self.doc = url_path, responses, doc
+
+    def __set_name__(self, owner, name):
+        from drf_spectacular.utils import extend_schema
+        from rest_framework.decorators import action
+
+        body, service, options = self.body, self.service, self.options
+
+        def run(viewset, request, pk=None):
+            return viewset.step(request, body, service, **options)
+
+        run.__name__, run.__qualname__ = name, f"{owner.__qualname__}.{name}"
+        run.__doc__ = self.doc
+        responses = self.responses or options.get("answer") or owner.serializer_class
+        routed = action(detail=True, methods=["post"], url_path=self.url_path)(run)
+        setattr(owner, name, extend_schema(request=body, responses=responses)(routed))
+
+
+def step_action(body, service, *, url_path=None, responses=None, doc=None, **options):
+    """A lifecycle step of a ``StepMixin`` viewset in one line::
+
+        assess = step_action(AssessSerializer, services.case_assess)
+
+    POST ``<object>/<name>/`` validates the body with ``body`` and runs ``service`` through
+    ``StepMixin.step`` (``options``: ``prepare``, ``created``, ``answer``). The OpenAPI
+    operation documents ``body`` and answers with ``responses``, else ``answer``, else the
+    viewset's serializer."""
+    return _StepAction(
+        body, service, url_path=url_path, responses=responses, doc=doc, options=options
+    )

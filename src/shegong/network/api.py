@@ -13,7 +13,7 @@ from shegong.common.api import (
     import_response,
 )
 from shegong.common.permissions import write_permission
-from shegong.common.viewsets import EditableServiceViewSet
+from shegong.common.viewsets import EditableServiceViewSet, step_action
 from shegong.divisions.models import Division
 
 from . import selectors, services
@@ -140,12 +140,7 @@ class UnitViewSet(StepMixin, EditableServiceViewSet):
             qs = qs.filter(division__code__startswith=town)
         return qs
 
-    @extend_schema(request=TransitionSerializer, responses=UnitSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        return self.step(
-            request, TransitionSerializer, services.unit_transition, prepare=_transition
-        )
+    transition = step_action(TransitionSerializer, services.unit_transition, prepare=_transition)
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},

@@ -11,7 +11,7 @@ from shegong.common.api import (
     import_response,
 )
 from shegong.common.permissions import write_permission
-from shegong.common.viewsets import EditableServiceViewSet
+from shegong.common.viewsets import EditableServiceViewSet, step_action
 from shegong.network.api import DivisionInScopeField
 from shegong.network.models import Agency, Unit
 
@@ -87,34 +87,18 @@ class WorkerViewSet(StepMixin, EditableServiceViewSet):
         )
         return qs.prefetch_related("certificates", "assignments__unit")
 
-    @extend_schema(request=CertificateSerializer, responses=CertificateSerializer)
-    @action(detail=True, methods=["post"])
-    def certificates(self, request, pk=None):
-        return self.step(
-            request,
-            CertificateSerializer,
-            services.certificate_add,
-            created=True,
-            answer=CertificateSerializer,
-        )
-
-    @extend_schema(request=AssignmentSerializer, responses=AssignmentSerializer)
-    @action(detail=True, methods=["post"])
-    def assignments(self, request, pk=None):
-        return self.step(
-            request,
-            AssignmentSerializer,
-            services.assignment_add,
-            created=True,
-            answer=AssignmentSerializer,
-        )
-
-    @extend_schema(request=EndAssignmentSerializer, responses=AssignmentSerializer)
-    @action(detail=True, methods=["post"], url_path="end-assignment")
-    def end_assignment(self, request, pk=None):
-        return self.step(
-            request, EndAssignmentSerializer, assignment_end, answer=AssignmentSerializer
-        )
+    certificates = step_action(
+        CertificateSerializer, services.certificate_add, created=True, answer=CertificateSerializer
+    )
+    assignments = step_action(
+        AssignmentSerializer, services.assignment_add, created=True, answer=AssignmentSerializer
+    )
+    end_assignment = step_action(
+        EndAssignmentSerializer,
+        assignment_end,
+        url_path="end-assignment",
+        answer=AssignmentSerializer,
+    )
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},

@@ -6,7 +6,7 @@ from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client
 from shegong.common.api import ScopedPrimaryKeyRelatedField, StepMixin
 from shegong.common.permissions import write_permission
-from shegong.common.viewsets import ServiceViewSet
+from shegong.common.viewsets import ServiceViewSet, step_action
 from shegong.network.models import Unit
 
 from . import selectors, services
@@ -65,9 +65,6 @@ class ReferralViewSet(StepMixin, ServiceViewSet):
         page = self.paginate_queryset(selectors.inbox(request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=TransitionSerializer, responses=ReferralSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        return self.step(
-            request, TransitionSerializer, services.referral_transition, prepare=_transition
-        )
+    transition = step_action(
+        TransitionSerializer, services.referral_transition, prepare=_transition
+    )

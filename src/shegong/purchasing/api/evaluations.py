@@ -1,12 +1,10 @@
 """Evaluations over the API: the evaluator scores (``score``), the agency responds
 (``respond``)."""
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
 
 from shegong.common.api import StepMixin
-from shegong.common.viewsets import SelectorMixin
+from shegong.common.viewsets import SelectorMixin, step_action
 
 from .. import selectors, services
 from ..models import Evaluation
@@ -76,14 +74,5 @@ class EvaluationViewSet(
     selector = selectors.evaluations_for
     prefetch = ("scores",)
 
-    @extend_schema(request=ScoreSheetSerializer, responses=EvaluationSerializer)
-    @action(detail=True, methods=["post"])
-    def score(self, request, pk=None):
-        return self.step(
-            request, ScoreSheetSerializer, services.evaluation_score, prepare=_score_sheet
-        )
-
-    @extend_schema(request=RespondSerializer, responses=EvaluationSerializer)
-    @action(detail=True, methods=["post"])
-    def respond(self, request, pk=None):
-        return self.step(request, RespondSerializer, services.evaluation_respond)
+    score = step_action(ScoreSheetSerializer, services.evaluation_score, prepare=_score_sheet)
+    respond = step_action(RespondSerializer, services.evaluation_respond)

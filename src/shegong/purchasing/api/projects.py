@@ -11,7 +11,7 @@ from shegong.access.scoping import can_write_projects
 from shegong.clients.models import TargetGroup
 from shegong.common.api import StepMixin
 from shegong.common.permissions import write_permission
-from shegong.common.viewsets import ServiceViewSet
+from shegong.common.viewsets import ServiceViewSet, step_action
 from shegong.network.models import Agency, Unit
 from shegong.records.models import ServiceField
 
@@ -136,22 +136,9 @@ class ProjectViewSet(StepMixin, ServiceViewSet):
     prefetch = ("units", "fields", "target_groups", "instalments")
     create_service = services.project_create
 
-    @extend_schema(request=ProcureSerializer, responses=ProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def procure(self, request, pk=None):
-        return self.step(request, ProcureSerializer, services.procurement_start)
-
-    @extend_schema(request=AwardSerializer, responses=ProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def award(self, request, pk=None):
-        return self.step(request, AwardSerializer, services.procurement_award)
-
-    @extend_schema(request=ContractSerializer, responses=ProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def contract(self, request, pk=None):
-        return self.step(
-            request, ContractSerializer, services.contract_sign, prepare=_contract_terms
-        )
+    procure = step_action(ProcureSerializer, services.procurement_start)
+    award = step_action(AwardSerializer, services.procurement_award)
+    contract = step_action(ContractSerializer, services.contract_sign, prepare=_contract_terms)
 
     @extend_schema(request=TargetSerializer(many=True), responses=BoardRowSerializer)
     @action(detail=True, methods=["post"], url_path="set-indicators")
@@ -167,25 +154,18 @@ class ProjectViewSet(StepMixin, ServiceViewSet):
         [row] = indicators.board([project])
         return Response(BoardRowSerializer(row).data)
 
-    @extend_schema(request=ReportSerializer, responses={201: None})
-    @action(detail=True, methods=["post"])
-    def reports(self, request, pk=None):
-        return self.step(request, ReportSerializer, services.progress_report_add, created=True)
-
-    @extend_schema(request=AssignSerializer, responses={201: None})
-    @action(detail=True, methods=["post"], url_path="assign-evaluation")
-    def assign_evaluation(self, request, pk=None):
-        return self.step(request, AssignSerializer, services.evaluation_assign, created=True)
-
-    @extend_schema(request=PaySerializer, responses=ProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def pay(self, request, pk=None):
-        return self.step(request, PaySerializer, instalment_pay)
-
-    @extend_schema(request=CloseSerializer, responses=ProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self.step(request, CloseSerializer, services.project_close)
+    reports = step_action(
+        ReportSerializer, services.progress_report_add, responses={201: None}, created=True
+    )
+    assign_evaluation = step_action(
+        AssignSerializer,
+        services.evaluation_assign,
+        url_path="assign-evaluation",
+        responses={201: None},
+        created=True,
+    )
+    pay = step_action(PaySerializer, instalment_pay)
+    close = step_action(CloseSerializer, services.project_close)
 
     @extend_schema(responses=BoardRowSerializer)
     @action(detail=True, methods=["get"])
