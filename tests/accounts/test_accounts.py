@@ -65,18 +65,24 @@ def test_anonymous_pages_redirect_to_login(client):
         assert response.status_code == 302 and response.url.startswith("/login/"), url
 
 
-def test_district_creates_an_account_and_grants_a_role_in_the_ui(world, client):
+def create_account_in_the_ui(world, client, username, display_name):
+    """The district administrator registers an account at station A with a generated
+    first password, through the page."""
     client.force_login(world.users.district)
-    response = client.post(
+    return client.post(
         "/accounts/new/",
         {
-            "username": "liuzz",
-            "display_name": "刘站长",
+            "username": username,
+            "display_name": display_name,
             "email": "",
             "division": world.station_a.division_id,
             "password": "",
         },
     )
+
+
+def test_district_creates_an_account_and_grants_a_role_in_the_ui(world, client):
+    response = create_account_in_the_ui(world, client, "liuzz", "刘站长")
     assert response.status_code == 302
     user = User.objects.get(username="liuzz")
     response = client.post(

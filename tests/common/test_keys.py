@@ -17,6 +17,7 @@ from django.db import connection
 
 from shegong.clients.models import Client
 from shegong.common import crypto
+from tests.accounts.test_accounts import create_account_in_the_ui
 from tests.clients.factories import ClientFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -190,17 +191,7 @@ def test_rotate_field_key_refuses_the_current_key(settings, monkeypatch):
 
 
 def test_a_generated_first_password_never_travels_in_a_cookie(world, client):
-    client.force_login(world.users.district)
-    response = client.post(
-        "/accounts/new/",
-        {
-            "username": "wangxx",
-            "display_name": "王",
-            "email": "",
-            "division": world.station_a.division_id,
-            "password": "",
-        },
-    )
+    response = create_account_in_the_ui(world, client, "wangxx", "王")
     assert response.status_code == 302
     assert "messages" not in response.cookies
     shown = [m for m in client.get(response["Location"]).context["messages"]]

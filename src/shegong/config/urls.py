@@ -6,24 +6,29 @@ from django.urls import include, path
 from shegong.accounts import views as account_views
 from shegong.cockpit import views as cockpit_views
 
+# The apps whose pages hang off the site root, each with its own ``urls.py``.
+PAGE_APPS = [
+    "cockpit",
+    "network",
+    "people",
+    "clients",
+    "visits",
+    "referrals",
+    "records",
+    "cases",
+    "activities",
+    "purchasing",
+    "accounts",
+    "audit",
+]
+
 urlpatterns = [
     path("", cockpit_views.home, name="home"),
     path("imports/<int:pk>/", account_views.import_job_detail, name="import-job"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("shegong.cockpit.urls")),
-    path("", include("shegong.network.urls")),
-    path("", include("shegong.people.urls")),
-    path("", include("shegong.clients.urls")),
-    path("", include("shegong.visits.urls")),
-    path("", include("shegong.referrals.urls")),
-    path("", include("shegong.records.urls")),
-    path("", include("shegong.cases.urls")),
-    path("", include("shegong.activities.urls")),
-    path("", include("shegong.purchasing.urls")),
-    path("", include("shegong.accounts.urls")),
-    path("", include("shegong.audit.urls")),
+    *(path("", include(f"shegong.{app}.urls")) for app in PAGE_APPS),
     path("api/v1/", include(("shegong.config.api_urls", "api"))),
     path("admin/", admin.site.urls),
 ]
