@@ -103,6 +103,7 @@ def import_roster(rows, *, actor, dry_run: bool, progress=None) -> ImportReport:
             start_on = None
         # The same checks as registering one person, without its queries.
         text["name"] = _check(number, fail, services.clean_name, text.get("name"))
+        _check(number, fail, _check_columns, text)
         parsed = _check(number, fail, services.clean_id_number, text.get("id_number"))
         if parsed and parsed.number in seen:
             fail(number, "id_number", _("This ID number is already on an earlier row."))
@@ -165,6 +166,26 @@ def _check(number, fail, check, *args):
     except ValidationError as exc:
         _report(number, fail, exc)
         return None
+
+
+def _check_columns(text: dict) -> None:
+    """The typed columns' own rules, as ``full_clean`` applies them on a page: their
+    lengths, no control characters, a phone that is a phone. (The bulk write skips
+    ``full_clean``, so the row is checked here.)"""
+    errors = {}
+    typed = {"address": text.get("address", ""), "phone": text.get("phone", "")}
+    if text.get("name") is not None:  # else clean_name has already named the problem
+        typed["name"] = text["name"]
+    for instance in (Client(**typed), Membership(source=text.get("source", ""))):
+        names = set(typed) | {"source"}
+        try:
+            instance.clean_fields(
+                exclude=[f.name for f in instance._meta.fields if f.name not in names]
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_place(division, code: str, actor) -> None:

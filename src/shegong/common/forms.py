@@ -9,7 +9,10 @@ class BootstrapMixin:
     """Give every widget its Bootstrap 5 class."""
 
     def __init__(self, *args, **kwargs):
+        from .validators import harden_form_fields
+
         super().__init__(*args, **kwargs)
+        harden_form_fields(self.fields)  # no control characters, bounded free text
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, CHECK_WIDGETS):
