@@ -98,5 +98,7 @@ def test_a_purchaser_with_projects_keeps_its_division(market):  # noqa: F811
     api = api_for(market.users.district)
     refused = api.patch(f"/api/v1/purchasers/{market.bureau.pk}/", {"division": "500112004"})
     assert refused.status_code == 400 and "division" in refused.json()
-    renamed = api.patch(f"/api/v1/purchasers/{market.bureau.pk}/", {"contact_phone": "023-67800000"})
+    renamed = api.patch(
+        f"/api/v1/purchasers/{market.bureau.pk}/", {"contact_phone": "023-67800000"}
+    )
     assert renamed.status_code == 200
