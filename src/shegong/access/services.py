@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shegong.common.services import save_with_history
+from shegong.common.services import model_update, refuse_unknown, save_with_history
 from shegong.divisions.codes import Level
 
 from . import scoping
@@ -54,19 +54,12 @@ def user_create(
 @transaction.atomic
 def user_update(*, user: User, actor, **data) -> list[str]:
     allowed = {"display_name", "email", "is_active", "division"}
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    refuse_unknown(data, allowed)
     if "division" in data:
         _ensure_account_scope(actor, data["division"].code if data["division"] else None)
     if data.get("is_active") is False and user.pk == getattr(actor, "pk", None):
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
-    changed = [k for k, v in data.items() if getattr(user, k) != v]
-    for k in changed:
-        setattr(user, k, data[k])
-    if changed:
-        save_with_history(user, actor=actor)
-    return changed
+    return model_update(user, data, allowed=allowed, actor=actor)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from shegong.access.scoping import CLIENT_WORKER_ROLES, ensure_in_scope, has_rol
 from shegong.audit.models import AccessLog
 from shegong.common.crypto import lookup_hash
 from shegong.common.idcard import IdNumber, normalize, parse_id_number
-from shegong.common.services import save_with_history
+from shegong.common.services import model_update, save_with_history
 from shegong.divisions.models import Level
 
 from .models import Client, Consent, HouseholdMember, Membership, RiskAlert, RiskTier
@@ -147,19 +147,17 @@ def client_create(*, actor, groups=(), **data) -> Client:
 
 @transaction.atomic
 def client_update(*, client: Client, actor, **data) -> list[str]:
-    unknown = set(data) - set(CLIENT_FIELDS)
-    if unknown:
-        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
-    changed = [k for k, v in data.items() if getattr(client, k) != v]
-    for k in changed:
-        setattr(client, k, data[k])
-    if changed:
-        _validate(client, actor)
-        save_with_history(client, actor=actor)
-        if "risk_tier" in changed:
-            refresh_due(client)
-            if client.risk_tier == RiskTier.HIGH:
-                risk_alert_raise(client=client, actor=actor, reason=_("marked high risk"))
+    changed = model_update(
+        client,
+        data,
+        allowed=CLIENT_FIELDS,
+        actor=actor,
+        validate=lambda c: _validate(c, actor),
+    )
+    if "risk_tier" in changed:
+        refresh_due(client)
+        if client.risk_tier == RiskTier.HIGH:
+            risk_alert_raise(client=client, actor=actor, reason=_("marked high risk"))
     return changed
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from shegong.access.scoping import can_edit_network, ensure_in_scope
 from shegong.common.creditcode import validate_credit_code
-from shegong.common.services import save_with_history
+from shegong.common.services import model_update, refuse_unknown, save_with_history
 
 from .models import (
     KIND_LEVEL,
@@ -149,16 +149,7 @@ def unit_create(*, actor, **data) -> Unit:
 
 @transaction.atomic
 def unit_update(*, unit: Unit, actor, **data) -> list[str]:
-    unknown = set(data) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
-    changed = [name for name, value in data.items() if getattr(unit, name) != value]
-    for name in changed:
-        setattr(unit, name, data[name])
-    if changed:
-        validate_unit(unit)
-        save_with_history(unit, actor=actor)
-    return changed
+    return model_update(unit, data, allowed=EDITABLE_FIELDS, actor=actor, validate=validate_unit)
 
 
 def allowed_transitions(unit: Unit) -> list[str]:
@@ -255,9 +246,7 @@ def _ensure_agency_editor(actor) -> None:
 
 
 def _agency_data(data) -> dict:
-    unknown = set(data) - set(AGENCY_FIELDS)
-    if unknown:
-        raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
+    refuse_unknown(data, AGENCY_FIELDS)
     return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.access.scoping import ensure_in_scope
-from shegong.common.services import save_with_history
+from shegong.common.services import model_update, refuse_unknown, save_with_history
 
 from .models import Assignment, Certificate, Worker, WorkerRole
 
@@ -51,20 +51,12 @@ def worker_create(*, actor, **data) -> Worker:
 
 @transaction.atomic
 def worker_update(*, worker: Worker, actor, **data) -> list[str]:
-    unknown = set(data) - set(WORKER_FIELDS)
-    if unknown:
-        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    refuse_unknown(data, WORKER_FIELDS)
     if "roles" in data:
         data["roles"] = sorted(set(data["roles"] or []))
     if "division" in data and data["division"] is not None:
         ensure_in_scope(actor, data["division"].code)
-    changed = [name for name, value in data.items() if getattr(worker, name) != value]
-    for name in changed:
-        setattr(worker, name, data[name])
-    if changed:
-        validate_worker(worker)
-        save_with_history(worker, actor=actor)
-    return changed
+    return model_update(worker, data, allowed=WORKER_FIELDS, actor=actor, validate=validate_worker)
 
 
 @transaction.atomic

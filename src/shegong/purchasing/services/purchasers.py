@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shegong.access.scoping import can_edit_network, ensure_in_scope
-from shegong.common.services import save_with_history
+from shegong.common.services import refuse_unknown, save_with_history
 
 from ..models import Purchaser
 
@@ -39,9 +39,7 @@ def purchaser_create(
 def purchaser_update(*, purchaser: Purchaser, actor, **data) -> Purchaser:
     """Change what ``data`` names; the division only while no project is filed under it."""
     _ensure_editor(actor)
-    unknown = set(data) - set(PURCHASER_FIELDS)
-    if unknown:
-        raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
+    refuse_unknown(data, PURCHASER_FIELDS)
     purchaser = Purchaser.objects.select_for_update().get(pk=purchaser.pk)
     moved = "division" in data and data["division"].pk != purchaser.division_id
     if moved and purchaser.projects.exists():
