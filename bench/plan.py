@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 
 from shegong.demo.names import GIVEN, SURNAMES
-from shegong.demo.network import ROOM_FACILITIES, STATION_FACILITIES
+from shegong.demo.network import ROOM_FACILITIES, station_venue
 from shegong.divisions.models import Level
 from shegong.network.models import (
     Agency,
@@ -260,13 +260,7 @@ class Planner:
             operating=operating,
             agency=agency,
             head=head,
-            address=f"{tname}便民服务中心二楼",
-            phone=f"023-6{rng.randint(1000000, 9999999)}",
-            opening_hours="周一至周五 9:00-12:00，14:00-17:30",
-            floor_area=rng.choice([60, 80, 120, 150, 200]),
-            has_casework_room=rng.random() < 0.7,
-            has_group_room=rng.random() < 0.6,
-            shared_facilities=rng.sample(STATION_FACILITIES, k=rng.randint(1, 3)),
+            **station_venue(rng, f"{tname}便民服务中心二楼"),
         )
         self.post(head, station, established, turnover=0)
         if not unstaffed:

@@ -8,7 +8,7 @@ from shegong.activities import services as activity_services
 from shegong.activities.models import Kind as ActivityKind
 from shegong.cases import services as case_services
 from shegong.clients.models import Client
-from shegong.network.models import Unit, UnitKind
+from shegong.network.models import UnitKind
 from shegong.people.models import Assignment
 from shegong.records.models import Method, ServiceField
 from shegong.records.services import service_record_create
@@ -29,11 +29,7 @@ def station_staff(demo: Demo):
     """Each operating station with a worker posted there today and an account to act as:
     the station's own, else the district administrator's."""
     fallback = RoleGrant.objects.filter(role=Role.DISTRICT_ADMIN).select_related("user").first()
-    stations = Unit.objects.filter(
-        kind=UnitKind.STATION,
-        division__code__startswith=demo.district.code,
-        operating_on__isnull=False,
-    ).order_by("division_id")
+    stations = demo.units(UnitKind.STATION)
     for station in stations:
         posting = Assignment.objects.active_on(demo.today).filter(unit=station).first()
         grant = RoleGrant.objects.filter(role=Role.STATION_STAFF, unit=station).first()

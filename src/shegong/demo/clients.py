@@ -6,7 +6,7 @@ import datetime
 from shegong.access.models import Role, RoleGrant
 from shegong.clients import services as client_services
 from shegong.clients.models import Client, LivingSituation, RiskTier, TargetGroup
-from shegong.network.models import Unit, UnitKind
+from shegong.network.models import UnitKind
 from shegong.records.models import Method, ServiceField
 from shegong.records.services import service_record_create
 from shegong.referrals.models import Status as ReferralStatus
@@ -38,11 +38,7 @@ def seed_clients(demo: Demo) -> None:
     """Two or three clients per established room: left-behind elderly people and children
     in difficulty, with target groups, risk tiers and some health notes."""
     groups = {g.code: g for g in TargetGroup.objects.all()}
-    rooms = Unit.objects.filter(
-        kind=UnitKind.ROOM,
-        division__code__startswith=demo.district.code,
-        established_on__isnull=False,
-    ).select_related("division")
+    rooms = demo.units(UnitKind.ROOM, since="established_on").select_related("division")
     for room in rooms:
         for _ in range(demo.rng.randint(2, 3)):
             _client(demo, room.division, groups)
@@ -142,11 +138,7 @@ def seed_service_records(demo: Demo, actor, funding) -> None:
     rooms give under a project are filed under it (``funding``, see ``projects``)."""
     rng, today = demo.rng, demo.today
     fields = {f.code: f for f in ServiceField.objects.prefetch_related("items")}
-    rooms = Unit.objects.filter(
-        kind=UnitKind.ROOM,
-        division__code__startswith=demo.district.code,
-        operating_on__isnull=False,
-    )
+    rooms = demo.units(UnitKind.ROOM)
     for room in rooms:
         clients = list(Client.objects.filter(division_id=room.division_id)[:3])
         for _ in range(2):

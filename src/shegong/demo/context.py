@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass, field
 
 from shegong.divisions.models import Division
+from shegong.network.models import Unit
 
 from .names import Names
 
@@ -23,3 +24,12 @@ class Demo:
 
     def __post_init__(self):
         self.names = Names(self.rng)
+
+    def units(self, kind, *, since: str = "operating_on"):
+        """The district's units of ``kind`` that have a date in ``since`` (operating, or
+        established), in code order."""
+        return Unit.objects.filter(
+            kind=kind,
+            division__code__startswith=self.district.code,
+            **{f"{since}__isnull": False},
+        ).order_by("division_id")

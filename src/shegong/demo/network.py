@@ -72,6 +72,19 @@ def seed_agencies() -> list[Agency]:
     return agencies
 
 
+def station_venue(rng, address: str) -> dict:
+    """A station's venue as the demo (and the benchmark's synthetic city) draws it."""
+    return {
+        "address": address,
+        "phone": f"023-6{rng.randint(1000000, 9999999)}",
+        "opening_hours": "周一至周五 9:00-12:00，14:00-17:30",
+        "floor_area": rng.choice([60, 80, 120, 150, 200]),
+        "has_casework_room": rng.random() < 0.7,
+        "has_group_room": rng.random() < 0.6,
+        "shared_facilities": rng.sample(STATION_FACILITIES, k=rng.randint(1, 3)),
+    }
+
+
 def seed_center(demo: Demo, agency: Agency):
     """The district's guidance centre, run by ``agency`` and headed from the bureau."""
     district = demo.district
@@ -152,13 +165,7 @@ def seed_station(demo: Demo, division, index, agencies, *, late, stalled, unstaf
         operating_mode=OperatingMode.CONTRACTED if agency else OperatingMode.SELF_RUN,
         agency=agency,
         head=head,
-        address=f"重庆市{demo.district.name}{division.name}便民服务中心二楼",
-        phone=f"023-6{rng.randint(1000000, 9999999)}",
-        opening_hours="周一至周五 9:00-12:00，14:00-17:30",
-        floor_area=rng.choice([60, 80, 120, 150, 200]),
-        has_casework_room=rng.random() < 0.7,
-        has_group_room=rng.random() < 0.6,
-        shared_facilities=rng.sample(STATION_FACILITIES, k=rng.randint(1, 3)),
+        **station_venue(rng, f"重庆市{demo.district.name}{division.name}便民服务中心二楼"),
     )
     people_services.assignment_add(
         worker=head, unit=station, start_on=established, actor=None, note="站长"

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shegong.network.models import Unit, UnitKind
+from shegong.network.models import UnitKind
 from shegong.purchasing import services
 from shegong.purchasing.models import Criterion, IndicatorTemplate, Purchaser, Stage
 
@@ -81,13 +81,7 @@ def seed_purchasers(demo: Demo) -> list[Purchaser]:
 def seed_projects(demo: Demo, admin, purchasers, agencies) -> list[Contract]:
     """Every project as far as its contract: budgeted, procuring, awarded or contracted
     (the closed ones too, for now). Returns the contracted ones."""
-    stations = list(
-        Unit.objects.filter(
-            kind=UnitKind.STATION,
-            division__code__startswith=demo.district.code,
-            operating_on__isnull=False,
-        ).order_by("division_id")
-    )
+    stations = list(demo.units(UnitKind.STATION))
     templates = list(IndicatorTemplate.objects.all())
     contracts = []
     for index, stage in enumerate(STAGES):
