@@ -179,6 +179,15 @@ def world(db):
     return build_world()
 
 
+def api_for(user):
+    """An API client signed in as ``user``."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
 @pytest.fixture
 def api(client):
     from rest_framework.test import APIClient

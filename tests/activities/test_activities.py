@@ -6,14 +6,13 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils.timezone import localdate
-from rest_framework.test import APIClient
 
 from shegong.activities import selectors, services
 from shegong.activities.models import Activity, Status
 from shegong.records.models import ServiceField, ServiceRecord
 from tests.activities.factories import ActivityFactory
 from tests.clients.test_clients import make
-from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
+from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, api_for
 from tests.integration.test_pages import read_sheet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
@@ -111,12 +110,6 @@ def test_community_activity_counts_residents_and_members_must_live_in_the_area(w
     assert "reason" in exc.value.message_dict
     services.activity_cancel(activity=cancelled, actor=world.users.station_a, reason="报名不足")
     assert Activity.objects.get(pk=cancelled.pk).status == Status.CANCELLED
-
-
-def api_for(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def test_api_plans_records_sessions_and_is_scoped(world):

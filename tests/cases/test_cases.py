@@ -6,14 +6,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.timezone import localdate
-from rest_framework.test import APIClient
 
 from shegong.cases import services
 from shegong.cases.models import Case, CaseEvent, Stage
 from shegong.records.models import ServiceItem
 from tests.cases.factories import CaseFactory
 from tests.clients.test_clients import make
-from tests.conftest import VILLAGE_A1, VILLAGE_B1
+from tests.conftest import VILLAGE_A1, VILLAGE_B1, api_for
 from tests.records.factories import ServiceRecordFactory, service_field
 from tests.referrals.factories import ReferralFactory
 
@@ -219,12 +218,6 @@ def test_opening_rules(world, elder):
     open_case(
         world, elder, actor=world.users.station_a, unit=world.station_a, case_worker=world.sw_a
     )
-
-
-def api_for(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def test_api_walks_the_case_and_is_scoped(world, elder):

@@ -1,20 +1,13 @@
 """The clients API: masked by default, reveal logged, scoped (404 out of scope), 400s."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from shegong.audit.models import AccessLog
 from shegong.clients.models import Client
 from tests.clients.test_clients import ID_1, ID_2, make
-from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
+from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ keyed hash — and answers other digits (Arabic-Indic, superscript) with a field
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
-from rest_framework.test import APIClient
 
 from shegong.clients.models import Client, Membership
 from shegong.common.crypto import lookup_hash
 from tests.clients.test_clients import ID_1, ID_2, make
 from tests.clients.test_roster_import import HEADER, roster
-from tests.conftest import VILLAGE_A1, VILLAGE_A2
+from tests.conftest import VILLAGE_A1, VILLAGE_A2, api_for
 from tests.network.test_unit_import import workbook
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +32,6 @@ def in_chinese(message: str, **values) -> str:
 
 FORMAT = "A resident ID number has 17 digits and a final digit or X."
 KNOWN = "This person is already registered: %(name)s (no. %(id)s)."
-
-
-def api_for(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def register(api, number, village=VILLAGE_A1):

@@ -2,9 +2,9 @@
 characters are the ASCII code (and the same agency), other characters a field error."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from shegong.network.models import Agency
+from tests.conftest import api_for
 from tests.purchasing.test_purchasing import VALID_CODES, market  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +17,6 @@ CODE = VALID_CODES[1]  # 91110000600037341L
 FULL = CODE.translate(FULL_WIDTH)
 # '²' is a \d to a str regex; it used to reach CHARSET.index() and raise (a 500).
 SUPERSCRIPT = CODE[:7] + "²" + CODE[8:]
-
-
-def api_for(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def test_agency_api_normalises_full_width_and_refuses_superscript(market):  # noqa: F811

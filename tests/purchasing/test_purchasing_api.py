@@ -6,20 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.utils.timezone import localdate
-from rest_framework.test import APIClient
 
 from shegong.purchasing.models import Criterion, Purchaser
+from tests.conftest import api_for
 from tests.purchasing.factories import ProjectFactory, assign_evaluation
 from tests.purchasing.test_purchasing import VALID_CODES, contracted, market  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.timedelta
-
-
-def api_for(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def file_and_sign_over_the_api(world, buyer):

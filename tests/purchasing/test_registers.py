@@ -3,20 +3,14 @@ goes through the services (a history row names the actor), bad input is a 400 on
 at fault, and only the district writes."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from shegong.network.models import Agency
 from shegong.purchasing.models import Purchaser
+from tests.conftest import api_for
 from tests.purchasing.test_purchasing import VALID_CODES, contracted, market  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 BAD_CODE = "52500112MJ12345674"  # check character altered
-
-
-def api_for(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def last_change(instance):

@@ -1,19 +1,12 @@
 """Referrals through the API and the pages: scoped, the inbox, decisions by the receiver."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from shegong.referrals.models import Referral
 from tests.clients.test_clients import make
-from tests.conftest import VILLAGE_A1, VILLAGE_B1
+from tests.conftest import VILLAGE_A1, VILLAGE_B1, api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def test_room_refers_up_and_the_station_accepts(world):
