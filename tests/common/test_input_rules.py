@@ -3,25 +3,18 @@ deep (a 400, not a RecursionError), control characters, phones that are not phon
 unbounded free text, and roster values longer than their columns."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from shegong.clients.models import Client, Membership
 from shegong.common.validators import validate_phone
 from shegong.records.models import ServiceRecord
 from tests.clients.test_clients import ID_1, make
 from tests.clients.test_roster_import import HEADER, roster
-from tests.conftest import VILLAGE_A1
+from tests.conftest import VILLAGE_A1, api_for
 from tests.network.test_unit_import import workbook
 from tests.records.test_service_records import group_session, post_record
 
 pytestmark = pytest.mark.django_db
 DEEP = "[" * 10_000 + "]" * 10_000
-
-
-def api_for(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def test_json_nested_ten_thousand_deep_is_a_400_on_post_and_patch(world):
