@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from shegong.common.crypto import lookup_hash
+from shegong.common.filters import filter_given
 from shegong.common.idcard import normalize
 from shegong.divisions.codes import district_of
 
@@ -45,11 +46,7 @@ def client_search(user, *, q="", group="", risk="", village=""):
             qs = qs.filter(name__icontains=q)
     if group:
         qs = qs.filter(memberships__group__code=group, memberships__end_on__isnull=True)
-    if risk:
-        qs = qs.filter(risk_tier=risk)
-    if village:
-        qs = qs.filter(division__code__startswith=village)
-    return qs.distinct()
+    return filter_given(qs, risk_tier=risk, division__code__startswith=village).distinct()
 
 
 def likely_duplicates(user, client: Client):

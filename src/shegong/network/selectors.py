@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q
 
+from shegong.common.filters import filter_given
+
 from .models import Unit, UnitKind
 
 
@@ -20,13 +22,7 @@ def unit_search(user, *, q="", kind="", status="", town=""):
     qs = units_for(user)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(division__name__icontains=q) | Q(division_id=q))
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if town:
-        qs = qs.filter(division__code__startswith=town)
-    return qs
+    return filter_given(qs, kind=kind, status=status, division__code__startswith=town)
 
 
 def unit_counts(user) -> dict:

@@ -1,5 +1,7 @@
 from django.shortcuts import get_object_or_404
 
+from shegong.common.filters import filter_given
+
 from .models import ServiceRecord
 
 
@@ -14,13 +16,10 @@ def record_get(user, pk) -> ServiceRecord:
 
 
 def ledger(user, *, start=None, end=None, method="", field=""):
-    qs = records_for(user)
-    if start:
-        qs = qs.filter(served_on__gte=start)
-    if end:
-        qs = qs.filter(served_on__lte=end)
-    if method:
-        qs = qs.filter(method=method)
-    if field:
-        qs = qs.filter(field__code=field)
-    return qs
+    return filter_given(
+        records_for(user),
+        served_on__gte=start,
+        served_on__lte=end,
+        method=method,
+        field__code=field,
+    )
