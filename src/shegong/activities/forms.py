@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.selectors import clients_for
-from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
+from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.network.models import Unit
 from shegong.people.models import Worker
 
@@ -16,7 +16,6 @@ class ActivityForm(BootstrapMixin, ServiceValidatedForm):
         model = Activity
         fields = ACTIVITY_FIELDS
         widgets = {
-            "start_on": DateInput(),
             "target_groups": forms.CheckboxSelectMultiple,
             "needs": forms.Textarea(attrs={"rows": 2}),
             "goals": forms.Textarea(attrs={"rows": 2}),
@@ -43,7 +42,7 @@ class MembersForm(BootstrapMixin, forms.Form):
 
 
 class SessionForm(BootstrapMixin, forms.Form):
-    served_on = forms.DateField(label=_("held on"), widget=DateInput())
+    served_on = forms.DateField(label=_("held on"))
     duration_minutes = forms.IntegerField(label=_("duration (minutes)"), min_value=1)
     clients = forms.ModelMultipleChoiceField(
         label=_("registered participants"),
@@ -75,7 +74,7 @@ class SessionForm(BootstrapMixin, forms.Form):
 
 class EvaluationForm(BootstrapMixin, forms.Form):
     evaluation = forms.CharField(label=_("evaluation"), widget=forms.Textarea(attrs={"rows": 3}))
-    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DateInput())
+    evaluated_on = forms.DateField(label=_("evaluated on"))
     goals_met = forms.ChoiceField(label=_("goals met"), choices=GoalsMet.choices)
     satisfaction = forms.DecimalField(
         label=_("average satisfaction (1–5)"),

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
+from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.divisions.codes import town_of
 from shegong.network.models import Unit, UnitKind
 from shegong.records.models import ServiceField, ServiceItem
@@ -17,7 +17,6 @@ class CaseOpenForm(BootstrapMixin, ServiceValidatedForm):
         model = Case
         fields = CASE_OPEN_FIELDS
         widgets = {
-            "opened_on": DateInput(),
             "presenting_problem": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -45,7 +44,7 @@ class AssessForm(BootstrapMixin, forms.Form):
     )
     risk_tier = forms.ChoiceField(label=_("risk tier"))
     assessment = forms.CharField(label=_("assessment"), widget=forms.Textarea(attrs={"rows": 3}))
-    assessed_on = forms.DateField(label=_("assessed on"), widget=DateInput())
+    assessed_on = forms.DateField(label=_("assessed on"))
 
     def __init__(self, *args, **kwargs):
         from shegong.clients.models import RiskTier
@@ -68,7 +67,7 @@ class PlanForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    review_on = forms.DateField(label=_("review date"), widget=DateInput())
+    review_on = forms.DateField(label=_("review date"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +81,7 @@ class PlanForm(BootstrapMixin, forms.Form):
 
 class EvaluateForm(BootstrapMixin, forms.Form):
     evaluation = forms.CharField(label=_("evaluation"), widget=forms.Textarea(attrs={"rows": 3}))
-    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DateInput())
+    evaluated_on = forms.DateField(label=_("evaluated on"))
     goals_met = forms.MultipleChoiceField(
         label=_("goals met"), required=False, widget=forms.CheckboxSelectMultiple
     )

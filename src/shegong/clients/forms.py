@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import filter_by_scope
-from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
+from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.divisions.models import Division, Level
 
 from .models import Client, Consent, HouseholdMember, TargetGroup
@@ -71,7 +71,6 @@ class ConsentForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Consent
         fields = ["given_by", "relation", "purpose", "given_on"]
-        widgets = {"given_on": DateInput()}
 
 
 class HouseholdForm(BootstrapMixin, ServiceValidatedForm):

@@ -6,7 +6,7 @@ CHECK_WIDGETS = (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioS
 
 
 class BootstrapMixin:
-    """Give every widget its Bootstrap 5 class."""
+    """Give every widget its Bootstrap 5 class; every date field is a date picker."""
 
     def __init__(self, *args, **kwargs):
         from .validators import harden_form_fields
@@ -42,13 +42,6 @@ class ServiceValidatedForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import filter_by_scope
-from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
+from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.divisions.models import Division
 
 from .models import LIFECYCLE, Agency, Facility, Unit, UnitStatus
@@ -50,11 +50,6 @@ class UnitCreateForm(UnitForm):
             "operating_on",
             *DETAIL_FIELDS,
         ]
-        widgets = {
-            "planned_on": DateInput(),
-            "established_on": DateInput(),
-            "operating_on": DateInput(),
-        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -66,7 +61,7 @@ class UnitCreateForm(UnitForm):
 
 class TransitionForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("new status"))
-    effective_on = forms.DateField(label=_("effective on"), widget=DateInput())
+    effective_on = forms.DateField(label=_("effective on"))
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, allowed, **kwargs):
@@ -80,6 +75,5 @@ class AgencyForm(BootstrapMixin, ServiceValidatedForm):
         model = Agency
         fields = AGENCY_FIELDS
         widgets = {
-            "registered_on": DateInput(),
             "qualifications": forms.Textarea(attrs={"rows": 2}),
         }

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import filter_by_scope
-from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
+from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.divisions.models import Division
 from shegong.network.models import Unit
 
@@ -40,8 +40,8 @@ class CertificateForm(BootstrapMixin, ServiceValidatedForm):
 
 class AssignmentForm(BootstrapMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none())
-    start_on = forms.DateField(label=_("start date"), widget=DateInput())
-    end_on = forms.DateField(label=_("end date"), widget=DateInput(), required=False)
+    start_on = forms.DateField(label=_("start date"))
+    end_on = forms.DateField(label=_("end date"), required=False)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -50,4 +50,4 @@ class AssignmentForm(BootstrapMixin, forms.Form):
 
 
 class EndAssignmentForm(BootstrapMixin, forms.Form):
-    end_on = forms.DateField(label=_("end date"), widget=DateInput())
+    end_on = forms.DateField(label=_("end date"))

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.access.models import Role, User
 from shegong.clients.models import TargetGroup
-from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
+from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.network.models import Agency, Unit, UnitKind
 from shegong.records.models import ServiceField
 
@@ -30,7 +30,6 @@ class ProjectForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Project
         fields = REGISTERED_FIELDS
-        widgets = {"budget_approved_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         from .selectors import purchasers_for
@@ -42,12 +41,12 @@ class ProjectForm(BootstrapMixin, ServiceValidatedForm):
 
 class ProcureForm(BootstrapMixin, forms.Form):
     method = forms.ChoiceField(label=_("procurement method"), choices=ProcurementMethod.choices)
-    started_on = forms.DateField(label=_("procurement announced on"), widget=DateInput())
+    started_on = forms.DateField(label=_("procurement announced on"))
 
 
 class AwardForm(BootstrapMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("winning agency"), queryset=Agency.objects.all())
-    awarded_on = forms.DateField(label=_("awarded on"), widget=DateInput())
+    awarded_on = forms.DateField(label=_("awarded on"))
 
 
 class ContractForm(BootstrapMixin, forms.Form):
@@ -55,8 +54,8 @@ class ContractForm(BootstrapMixin, forms.Form):
     contract_amount = forms.DecimalField(
         label=_("contract amount (yuan)"), max_digits=12, decimal_places=2, min_value=0
     )
-    start_on = forms.DateField(label=_("service period from"), widget=DateInput())
-    end_on = forms.DateField(label=_("service period to"), widget=DateInput())
+    start_on = forms.DateField(label=_("service period from"))
+    end_on = forms.DateField(label=_("service period to"))
     units = forms.ModelMultipleChoiceField(label=_("covered units"), queryset=None)
     fields = forms.ModelMultipleChoiceField(
         label=_("service fields"),
@@ -98,7 +97,7 @@ class ContractForm(BootstrapMixin, forms.Form):
 
 
 class ReportForm(BootstrapMixin, forms.Form):
-    month = forms.DateField(label=_("month"), widget=DateInput())
+    month = forms.DateField(label=_("month"))
     summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}))
     problems = forms.CharField(
         label=_("problems and next steps"),
@@ -124,7 +123,7 @@ class AssignForm(BootstrapMixin, forms.Form):
 
 
 class PayForm(BootstrapMixin, forms.Form):
-    paid_on = forms.DateField(label=_("paid on"), widget=DateInput())
+    paid_on = forms.DateField(label=_("paid on"))
     amount = forms.DecimalField(
         label=_("amount (yuan; empty: all that is payable)"),
         max_digits=12,
@@ -138,7 +137,7 @@ class PayForm(BootstrapMixin, forms.Form):
 
 
 class CloseForm(BootstrapMixin, forms.Form):
-    closed_on = forms.DateField(label=_("closed on"), widget=DateInput())
+    closed_on = forms.DateField(label=_("closed on"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

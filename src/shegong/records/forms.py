@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.selectors import clients_for
-from shegong.common.forms import BootstrapMixin, DateInput, ServiceValidatedForm
+from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.network.models import Unit
 from shegong.people.models import Worker
 
@@ -19,7 +19,6 @@ class ServiceRecordForm(BootstrapMixin, ServiceValidatedForm):
         model = ServiceRecord
         fields = FIELDS
         widgets = {
-            "served_on": DateInput(),
             "items": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 2}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
@@ -51,5 +50,5 @@ class AttachmentForm(BootstrapMixin, ServiceValidatedForm):
 
 
 class LedgerFilter(BootstrapMixin, forms.Form):
-    start = forms.DateField(label=_("from"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("to"), required=False, widget=DateInput())
+    start = forms.DateField(label=_("from"), required=False)
+    end = forms.DateField(label=_("to"), required=False)

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import RiskTier
-from shegong.common.forms import BootstrapMixin, DateInput
+from shegong.common.forms import BootstrapMixin
 
 from .models import VisitMode
 
@@ -11,7 +11,7 @@ from .models import VisitMode
 class VisitForm(BootstrapMixin, forms.Form):
     """Made for a phone: four taps and a sentence."""
 
-    visited_on = forms.DateField(label=_("visited on"), widget=DateInput())
+    visited_on = forms.DateField(label=_("visited on"))
     mode = forms.ChoiceField(
         label=_("mode"),
         choices=VisitMode.choices,
