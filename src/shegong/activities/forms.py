@@ -17,8 +17,6 @@ class ActivityForm(BootstrapMixin, ServiceValidatedForm):
         fields = ACTIVITY_FIELDS
         widgets = {
             "target_groups": forms.CheckboxSelectMultiple,
-            "needs": forms.Textarea(attrs={"rows": 2}),
-            "goals": forms.Textarea(attrs={"rows": 2}),
             "plan": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -53,12 +51,8 @@ class SessionForm(BootstrapMixin, forms.Form):
     other_participants = forms.IntegerField(
         label=_("other residents taking part"), min_value=0, initial=0
     )
-    notes = forms.CharField(
-        label=_("theme and content"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    outcome = forms.CharField(
-        label=_("outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    notes = forms.CharField(label=_("theme and content"), required=False, widget=forms.Textarea)
+    outcome = forms.CharField(label=_("outcome"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args, activity, user, **kwargs):
         super().__init__(*args, **kwargs)

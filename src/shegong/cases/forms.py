@@ -106,9 +106,7 @@ class EvaluateForm(BootstrapMixin, forms.Form):
 
 class ClosureForm(BootstrapMixin, forms.Form):
     reason = forms.ChoiceField(label=_("closure reason"), choices=ClosureReason.choices)
-    note = forms.CharField(
-        label=_("closure note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = forms.CharField(label=_("closure note"), required=False, widget=forms.Textarea)
 
 
 class DecisionForm(BootstrapMixin, forms.Form):

@@ -16,9 +16,7 @@ class ClientForm(BootstrapMixin, ServiceValidatedForm):
 
     id_number = forms.CharField(label=_("resident ID number"), max_length=18, required=False)
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
-    health_notes = forms.CharField(
-        label=_("health notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    health_notes = forms.CharField(label=_("health notes"), required=False, widget=forms.Textarea)
     guardian_phone = forms.CharField(label=_("guardian's phone"), max_length=30, required=False)
     groups = forms.ModelMultipleChoiceField(
         label=_("target groups"),

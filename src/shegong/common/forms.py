@@ -6,7 +6,8 @@ CHECK_WIDGETS = (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioS
 
 
 class BootstrapMixin:
-    """Give every widget its Bootstrap 5 class; every date field is a date picker."""
+    """Give every widget its Bootstrap 5 class; every date field is a date picker and free
+    text two rows high unless the form asks for more."""
 
     def __init__(self, *args, **kwargs):
         from .validators import harden_form_fields
@@ -22,6 +23,9 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+            if isinstance(widget, forms.Textarea) and widget.attrs.get("rows") == "10":
+                # Django's default is ten rows; free text here is two unless a form asks.
+                widget.attrs["rows"] = 2
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"

@@ -74,6 +74,3 @@ class AgencyForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Agency
         fields = AGENCY_FIELDS
-        widgets = {
-            "qualifications": forms.Textarea(attrs={"rows": 2}),
-        }

@@ -102,7 +102,7 @@ class ReportForm(BootstrapMixin, forms.Form):
     problems = forms.CharField(
         label=_("problems and next steps"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea,
     )
 
     def __init__(self, *args, **kwargs):

@@ -20,8 +20,6 @@ class ServiceRecordForm(BootstrapMixin, ServiceValidatedForm):
         fields = FIELDS
         widgets = {
             "items": forms.CheckboxSelectMultiple,
-            "notes": forms.Textarea(attrs={"rows": 2}),
-            "outcome": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, user, **kwargs):

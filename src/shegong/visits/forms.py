@@ -21,9 +21,7 @@ class VisitForm(BootstrapMixin, forms.Form):
     findings = forms.CharField(
         label=_("findings"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    needs = forms.CharField(
-        label=_("needs found"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    needs = forms.CharField(label=_("needs found"), required=False, widget=forms.Textarea)
     risk_change = forms.ChoiceField(
         label=_("risk now"),
         required=False,
