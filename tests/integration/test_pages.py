@@ -193,8 +193,11 @@ def test_every_coverage_figure_links_to_a_drilldown_that_lists_as_many(world, cl
 
 
 def test_configuration_admin_pages_load(world, client):
-    world.users.district.is_staff = world.users.district.is_superuser = True
-    world.users.district.save()
+    from shegong.access.services import grant_add
+
+    # Configuration is its own role, not a superuser flag (issue 9, finding 2).
+    grant_add(user=world.users.district, role="config_admin", unit=world.center, actor=None)
+    world.users.district.refresh_from_db()
     client.force_login(world.users.district)
     for url in (
         "/admin/records/servicefield/",

@@ -20,12 +20,26 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("system administrator")
     SECURITY_ADMIN = "security_admin", _("security administrator")
     AUDIT_ADMIN = "audit_admin", _("audit administrator")
+    CONFIG_ADMIN = "config_admin", _("configuration administrator")
 
 
 # Roles whose scope is the division of the unit they are granted on.
 UNIT_SCOPED_ROLES = {Role.DISTRICT_ADMIN, Role.STATION_STAFF, Role.ROOM_WORKER}
 # 等保 三员分立: these see users, settings or logs, never client data.
-ADMINISTRATOR_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+ADMINISTRATOR_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.CONFIG_ADMIN}
+# Roles that carry service data: granted only by a district administrator, within its district.
+SERVICE_ROLES = {
+    Role.DISTRICT_ADMIN,
+    Role.STATION_STAFF,
+    Role.ROOM_WORKER,
+    Role.AGENCY_STAFF,
+    Role.PURCHASER,
+    Role.EVALUATOR,
+}
+# The only roles a system administrator may grant: no service data, no security or audit power.
+SYSTEM_ADMIN_GRANTABLE = {Role.SYSTEM_ADMIN, Role.CONFIG_ADMIN}
+# Accounts a system administrator may not touch (edit, reset, deactivate, grant or revoke on).
+PROTECTED_ROLES = {Role.DISTRICT_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
 # The division level of the unit each role is granted on: the centre sits at the district,
 # a station at a town, a room at a village (the network app maps levels to unit kinds).
 ROLE_UNIT_LEVEL = {
@@ -35,6 +49,7 @@ ROLE_UNIT_LEVEL = {
     Role.SYSTEM_ADMIN: Level.DISTRICT,
     Role.SECURITY_ADMIN: Level.DISTRICT,
     Role.AUDIT_ADMIN: Level.DISTRICT,
+    Role.CONFIG_ADMIN: Level.DISTRICT,
 }
 
 

@@ -157,6 +157,8 @@ AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The configuration role's admin permissions (nobody is a superuser).
+    "shegong.access.backends.ConfigAdminBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

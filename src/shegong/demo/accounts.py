@@ -28,12 +28,11 @@ def seed_admin(demo: Demo, center, password: str) -> tuple[User, dict]:
             division=demo.district,
             password=password,
         )
-        # No access service makes a superuser (user_update refuses is_staff and
-        # is_superuser), so the demo still sets the flags for the Django admin site.
-        admin.is_staff = admin.is_superuser = True
-        admin.save(update_fields=["is_staff", "is_superuser"])
     access_services.grant_add(user=admin, role=Role.DISTRICT_ADMIN, unit=center, actor=None)
-    return admin, {"admin": str(Role.DISTRICT_ADMIN.label)}
+    # The Django admin (configuration) is a role of its own, granted through the access
+    # service like any other; nobody is a superuser.
+    access_services.grant_add(user=admin, role=Role.CONFIG_ADMIN, unit=center, actor=None)
+    return admin, {"admin": f"{Role.DISTRICT_ADMIN.label} · {Role.CONFIG_ADMIN.label}"}
 
 
 def seed_staff_accounts(demo: Demo, center, password: str) -> dict:
