@@ -75,12 +75,7 @@ def _compute_prefixes(user, purpose: str) -> tuple[str, ...]:
             if grant.role in ADMINISTRATOR_ROLES:
                 continue
             if grant.role == Role.AGENCY_STAFF and grant.agency_id:
-                # An agency covers the units it operates and those of its live contracts.
-                prefixes.update(grant.agency.units.live().values_list("division_id", flat=True))
-                prefixes.update(
-                    grant.agency.projects.delivering().values_list("units__division_id", flat=True)
-                )
-                prefixes.discard(None)
+                prefixes.update(_agency_prefixes(grant))
             elif grant.unit_id and grant.role in {
                 Role.DISTRICT_ADMIN,
                 Role.STATION_STAFF,
@@ -96,6 +91,20 @@ def _compute_prefixes(user, purpose: str) -> tuple[str, ...]:
         if not any(p.startswith(k) for k in kept):
             kept.append(p)
     return tuple(kept)
+
+
+def _agency_prefixes(grant) -> set[str]:
+    """Agency staff see the unit they are posted to (the grant's unit) or, without one, the
+    stations and rooms their agency operates, and the units of the projects it delivers —
+    never a whole district because the agency operates the centre (issue 9, finding 4).
+    Accounts are not linked to workers, so the grant's unit is the posting."""
+    agency = grant.agency
+    if grant.unit_id:
+        found = {grant.unit.division_id}
+    else:
+        found = set(agency.units.live().values_list("division_id", flat=True))
+    found.update(agency.projects.delivering().values_list("units__division_id", flat=True))
+    return {p for p in found if p and len(p) > Level.DISTRICT}
 
 
 def scope_q(prefixes, field: str) -> Q:

@@ -253,12 +253,65 @@ def behind(project: Project, metric: str, group_id=None):
         cases = Case.objects.filter(service_records__project=project).distinct()
         if metric == Metric.CASES_CLOSED_MET:
             cases = cases.filter(stage=Stage.CLOSED, closure_reason=ClosureReason.GOALS_MET)
-        return "cases", cases.select_related("client", "unit")
+        return "cases", cases.select_related("client__division", "unit")
     if metric == Metric.REFERRALS_COMPLETED:
         return "referrals", Referral.objects.filter(
             status=ReferralStatus.COMPLETED,
             from_unit__projects=project,
             created_at__date__gte=project.start_on,
             created_at__date__lte=project.end_on,
-        ).select_related("client", "from_unit", "to_unit")
+        ).select_related("client__division", "from_unit", "to_unit")
     raise ValueError(metric)
+
+
+def drill_rows(reader, kind: str, objects, start: int = 1) -> list[dict]:
+    """The rows of one drill-down page as the reader may see them (issue 9, finding 3).
+
+    Every row carries its number and the figures (village, unit, date, field, minutes,
+    stage); the client's name and the link to the client, case or referral only where the
+    client is in the reader's own service-data scope. Purchasers and evaluators hold no
+    such scope, so they read anonymised rows only, never a name or a record."""
+    from shegong.clients.models import Client
+
+    objects = list(objects)
+    client_ids = {o.pk if kind == "clients" else getattr(o, "client_id", None) for o in objects}
+    client_ids.discard(None)
+    named = set(
+        Client.objects.visible_to(reader).filter(pk__in=client_ids).values_list("pk", flat=True)
+    )
+    rows = []
+    for number, obj in enumerate(objects, start):
+        row = {"number": number, "client": None, "client_name": "", "record": None}
+        if kind == "records":
+            row |= {
+                "on": obj.served_on,
+                "unit": obj.unit.name,
+                "method": obj.get_method_display(),
+                "field": obj.field.name if obj.field_id else "",
+                "minutes": obj.duration_minutes,
+            }
+        elif kind == "clients":
+            row |= {"village": obj.division.name}
+            if obj.pk in named:
+                row |= {"client": obj.pk, "client_name": obj.name, "record": obj}
+        elif kind == "cases":
+            row |= {
+                "on": obj.opened_on,
+                "unit": obj.unit.name,
+                "village": obj.client.division.name,
+                "stage": obj.get_stage_display(),
+                "satisfaction": obj.satisfaction,
+            }
+            if obj.client_id in named:
+                row |= {"client": obj.client_id, "client_name": obj.client.name, "record": obj}
+        else:
+            row |= {
+                "on": obj.created_at.date(),
+                "unit": str(obj.from_unit),
+                "to": str(obj.to_unit or obj.external_name or obj.get_external_kind_display()),
+                "village": obj.client.division.name,
+            }
+            if obj.client_id in named:
+                row |= {"client": obj.client_id, "client_name": obj.client.name, "record": obj}
+        rows.append(row)
+    return rows

@@ -37,3 +37,30 @@ class BoardRowSerializer(serializers.Serializer):
 
     def get_figures(self, row) -> list[dict]:
         return FigureSerializer(row.figures, many=True).data
+
+
+class DrillRowSerializer(serializers.Serializer):
+    """One row behind a figure. ``client`` and ``client_name`` are null and empty unless the
+    client is in the reader's own service-data scope: purchasers and evaluators read
+    anonymised rows (issue 9, finding 3)."""
+
+    number = serializers.IntegerField()
+    on = serializers.DateField(allow_null=True, default=None)
+    unit = serializers.CharField(default="")
+    village = serializers.CharField(default="")
+    method = serializers.CharField(default="")
+    field = serializers.CharField(default="")
+    minutes = serializers.IntegerField(allow_null=True, default=None)
+    stage = serializers.CharField(default="")
+    to = serializers.CharField(default="")
+    client = serializers.IntegerField(allow_null=True)
+    client_name = serializers.CharField(allow_blank=True)
+
+
+class DrillPageSerializer(serializers.Serializer):
+    """One page of drill-down rows, as the API's pagination returns it."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DrillRowSerializer(many=True)

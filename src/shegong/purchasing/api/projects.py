@@ -1,9 +1,10 @@
 """Projects over the API. Each lifecycle step is an action; an illegal jump is a 400 on
 ``stage``, a step by someone who may not take it a 403."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from shegong.access.models import User
@@ -16,8 +17,13 @@ from shegong.network.models import Agency, Unit
 from shegong.records.models import ServiceField
 
 from .. import indicators, selectors, services
-from ..models import EvaluationKind, ProcurementMethod, Project, Purchaser, Stage
-from .indicators import BoardRowSerializer, TargetSerializer
+from ..models import EvaluationKind, Metric, ProcurementMethod, Project, Purchaser, Stage
+from .indicators import (
+    BoardRowSerializer,
+    DrillPageSerializer,
+    DrillRowSerializer,
+    TargetSerializer,
+)
 from .payments import (
     InstalmentPlanSerializer,
     InstalmentSerializer,
@@ -172,6 +178,24 @@ class ProjectViewSet(StepMixin, ServiceViewSet):
     def indicators(self, request, pk=None):
         [row] = indicators.board([self.get_object()])
         return Response(BoardRowSerializer(row).data)
+
+    @extend_schema(
+        operation_id="projects_indicator_rows",
+        responses=DrillPageSerializer,
+        parameters=[OpenApiParameter("group", int, description="a target group's id")],
+    )
+    @action(detail=True, methods=["get"], url_path=r"indicators/(?P<metric>[a-z_]+)")
+    def indicator_rows(self, request, pk=None, metric=None):
+        """The rows behind one figure (``?group=`` for a target group): anonymised unless
+        the client is in the reader's own service-data scope."""
+        project = self.get_object()
+        if metric not in Metric.values:
+            raise NotFound
+        group = request.query_params.get("group", "")
+        kind, rows = indicators.behind(project, metric, int(group) if group.isdigit() else None)
+        page = self.paginate_queryset(rows)
+        shown = indicators.drill_rows(request.user, kind, page, self.paginator.page.start_index())
+        return self.get_paginated_response(DrillRowSerializer(shown, many=True).data)
 
     @extend_schema(responses=BoardRowSerializer(many=True))
     @action(detail=False, methods=["get"])

@@ -18,10 +18,18 @@ def indicator_drill(request, pk, metric):
     group = request.GET.get("group", "")
     kind, rows = indicators.behind(project, metric, int(group) if group.isdigit() else None)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # Names and links only for clients in the reader's own scope (issue 9, finding 3).
+    shown = indicators.drill_rows(request.user, kind, page.object_list, page.start_index())
     return render(
         request,
         "purchasing/indicator_drill.html",
-        {"project": project, "metric": Metric(metric).label, "kind": kind, "page": page},
+        {
+            "project": project,
+            "metric": Metric(metric).label,
+            "kind": kind,
+            "page": page,
+            "rows": shown,
+        },
     )
 
 
