@@ -1,6 +1,7 @@
 """A project's indicators (R4.3) computed from the records behind them: the figures equal
 a hand count, and each figure drills down to the rows it counts."""
 
+import datetime
 import functools
 from types import SimpleNamespace
 
@@ -132,3 +133,20 @@ def test_indicators_drill_down_to_what_they_count(delivered):
     )
     assert list(behind) == [elder]
     assert indicators.behind(project, "referrals_completed")[1].count() == 1
+
+
+def test_a_referral_row_is_dated_on_the_districts_day(world):
+    """Sent at 01:30 in Chongqing, which is still the day before in UTC."""
+    from tests.referrals.factories import ReferralFactory
+
+    client = make(world, name="刘奶奶", village=VILLAGE_A1)
+    referral = ReferralFactory(
+        actor=world.users.room_a1,
+        client=client,
+        from_unit=world.room_a1,
+        to_unit=world.station_a,
+    )
+    sent = datetime.datetime(2025, 3, 1, 17, 30, tzinfo=datetime.UTC)
+    Referral.objects.filter(pk=referral.pk).update(created_at=sent)
+    rows = indicators.drill_rows(world.users.district, "referrals", Referral.objects.all())
+    assert rows[0]["on"] == datetime.date(2025, 3, 2)

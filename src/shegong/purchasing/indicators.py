@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Q, Sum
+from django.utils import timezone
 
 from shegong.cases.models import Case, ClosureReason, Stage
 from shegong.records.models import Method, ServiceRecord
@@ -306,7 +307,7 @@ def drill_rows(reader, kind: str, objects, start: int = 1) -> list[dict]:
                 row |= {"client": obj.client_id, "client_name": obj.client.name, "record": obj}
         else:
             row |= {
-                "on": obj.created_at.date(),
+                "on": timezone.localdate(obj.created_at),
                 "unit": str(obj.from_unit),
                 "to": str(obj.to_unit or obj.external_name or obj.get_external_kind_display()),
                 "village": obj.client.division.name,
