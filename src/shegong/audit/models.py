@@ -10,6 +10,9 @@ class AccessLog(models.Model):
     class Action(models.TextChoices):
         REVEAL = "reveal", _("revealed")
         EXPORT = "export", _("exported")
+        # An identifier typed by someone who may not see the record it belongs to (a
+        # duplicate refused outside the user's area): the refusal itself says it exists.
+        LOOKUP = "lookup", _("looked up an identifier")
 
     user = actor_link(_("user"))
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)

@@ -133,7 +133,14 @@ def import_roster(rows, *, actor, dry_run: bool, progress=None) -> ImportReport:
         client = existing.get(row[5])
         if client is not None:
             if actor is not None and not in_scope(actor, client.division_id):
+                # The row is refused without naming the record, and the look-up logged
+                # (a dry run included: it answers the same question).
                 _report(number, fail, services.duplicate_error(client, actor))
+                services.log_probe(
+                    actor=actor,
+                    existing=client,
+                    via=_("roster import: ID number registered elsewhere"),
+                )
             else:
                 known_rows.append((client, row))
             continue

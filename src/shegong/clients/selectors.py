@@ -25,9 +25,23 @@ def client_get(user, pk) -> Client:
 
 
 def is_sensitive_query(q: str) -> bool:
-    """An ID number or phone number: such terms must stay out of URLs and access logs."""
-    q = (q or "").strip()
-    return bool(re.fullmatch(r"\d{17}[\dXx]", q) or re.fullmatch(r"[\d-]{7,20}", q))
+    """A term holding a digit, however typed (``138 1234 5678``, full-width, with dashes):
+    an ID or phone number, or part of one. Such terms stay out of URLs and logs; names and
+    pinyin initials hold no digit."""
+    return any(c.isdigit() for c in normalize(q or ""))
+
+
+def phone_candidates(q: str) -> set[str]:
+    """The ways a phone typed into the search may have been recorded: as typed, without
+    spaces, digits only, without +86, a landline with the dash after its area code."""
+    typed = normalize(q)
+    digits = re.sub(r"[^0-9]", "", typed)
+    found = {q.strip(), typed, digits}
+    if re.fullmatch(r"86(1\d{10})", digits):
+        found.add(digits[2:])
+    if digits.startswith("0") and 10 <= len(digits) <= 12:
+        found |= {f"{digits[:3]}-{digits[3:]}", f"{digits[:4]}-{digits[4:]}"}
+    return {c for c in found if c}
 
 
 def client_search(user, *, q="", group="", risk="", village=""):
@@ -38,8 +52,8 @@ def client_search(user, *, q="", group="", risk="", village=""):
         number = normalize(q)
         if re.fullmatch(r"\d{17}[\dX]", number):
             qs = qs.filter(id_number_hash=lookup_hash(number))
-        elif re.fullmatch(r"[\d-]{7,20}", q):
-            qs = qs.filter(phone_hash=lookup_hash(q))
+        elif re.fullmatch(r"[0-9\-()+]{7,24}", number):
+            qs = qs.filter(phone_hash__in=[lookup_hash(c) for c in phone_candidates(q)])
         elif re.fullmatch(r"[A-Za-z]+", q):
             qs = qs.filter(name_initials__startswith=q.lower())
         else:

@@ -1,10 +1,13 @@
 """Writes to the client register. Sensitive fields are encrypted by the model field; here
 the ID number is validated, its facts derived, and duplicates refused by keyed hash."""
 
+import functools
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pypinyin import Style, lazy_pinyin
 
 from shegong.access.scoping import CLIENT_WORKER_ROLES, ensure_in_scope, has_role, in_scope
@@ -73,6 +76,19 @@ def check_village(division, code: str = "") -> None:
         raise ValidationError({"division": [_("Choose a village or community (12-digit code).")]})
 
 
+class DuplicateElsewhere(ValidationError):
+    """A second record of a person registered outside the user's area: refused with a
+    message that names no person, unit or place, and written to the access log (the
+    refusal tells the user the number is registered; ``log_probe`` records that)."""
+
+    def __init__(self, existing: Client):
+        message = _(
+            "This ID number is already registered. Ask your station or the centre to check it."
+        )
+        super().__init__({"id_number": [message]})
+        self.existing = existing
+
+
 def duplicate_error(existing: Client, actor) -> ValidationError:
     """The refusal of a second record of one person; names the person only to those who may
     see the first record."""
@@ -81,12 +97,42 @@ def duplicate_error(existing: Client, actor) -> ValidationError:
             "name": existing.name,
             "id": existing.pk,
         }
-    else:
-        message = _(
-            "This person is already registered in another area; ask the district "
-            "to move or share the record."
-        )
-    return ValidationError({"id_number": [message]})
+        return ValidationError({"id_number": [message]})
+    return DuplicateElsewhere(existing)
+
+
+def log_probe(*, actor, existing: Client, via: str) -> None:
+    """The access-log row of an ID number found registered outside ``actor``'s area
+    (``via``: where it was typed). Written outside the refused write's transaction, so
+    the refusal does not roll it back."""
+    if actor is None or not getattr(actor, "pk", None):
+        return
+    AccessLog.objects.create(
+        user=actor,
+        action=AccessLog.Action.LOOKUP,
+        object_type="client",
+        object_id=str(existing.pk),
+        fields="id_number",
+        reason=str(via)[:200],
+        division_code=existing.division_id,
+    )
+
+
+def logs_probes(via: str):
+    """Wrap a write whose refusal may be a ``DuplicateElsewhere``: log it, then refuse."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def wrapper(*args, actor, **kwargs):
+            try:
+                return service(*args, actor=actor, **kwargs)
+            except DuplicateElsewhere as exc:
+                log_probe(actor=actor, existing=exc.existing, via=via)
+                raise
+
+        return wrapper
+
+    return decorate
 
 
 def fill_derived(client: Client, parsed: IdNumber | None) -> None:
@@ -129,6 +175,7 @@ def _validate(client: Client, actor) -> None:
     _apply_identity(client, actor)
 
 
+@logs_probes(_lazy("registering a client: ID number registered elsewhere"))
 @transaction.atomic
 def client_create(*, actor, groups=(), **data) -> Client:
     unknown = set(data) - set(CLIENT_FIELDS)
@@ -145,6 +192,7 @@ def client_create(*, actor, groups=(), **data) -> Client:
     return client
 
 
+@logs_probes(_lazy("editing a client: ID number registered elsewhere"))
 @transaction.atomic
 def client_update(*, client: Client, actor, **data) -> list[str]:
     changed = model_update(

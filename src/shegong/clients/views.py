@@ -16,20 +16,31 @@ from . import selectors, services
 from .forms import AlertForm, ClientForm, ConsentForm, HouseholdForm, RevealForm
 from .models import RiskTier, TargetGroup
 
+# Where a search for an ID or phone number waits between its POST and the page it
+# redirects to (post/redirect/get): in the session, never in the URL.
+HELD_SEARCH = "clients:held-search"
+
 
 @scoped_page
 def client_list(request):
-    """The search form posts, so an ID or phone number never appears in a URL; a name
-    search is redirected to a plain GET so it can be paged and bookmarked."""
-    source = request.POST if request.method == "POST" else request.GET
-    params = {k: source.get(k, "") for k in ("q", "group", "risk")}
-    if request.method == "GET" and selectors.is_sensitive_query(params["q"]):
-        params["q"] = ""  # never act on an ID or phone number that came in a URL
-    if request.method == "POST" and not selectors.is_sensitive_query(params["q"]):
-        return redirect(f"{request.path}?{urlencode({k: v for k, v in params.items() if v})}")
+    """The search form posts and is redirected (post/redirect/get). A name search becomes
+    a plain GET so it can be paged and bookmarked; a term holding a digit (an ID or phone
+    number, however typed) waits in the session and the URL only says ``held=1``, so the
+    number never reaches a URL, a server log, the browser's history or a Referer."""
+    if request.method == "POST":
+        return _search_redirect(request)
+    if selectors.is_sensitive_query(request.GET.get("q", "")):
+        # Never act on a number that came in a URL: the same list without it.
+        kept = request.GET.copy()
+        kept.pop("q")
+        return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
+    held = request.GET.get("held") == "1"
+    params = {k: request.GET.get(k, "") for k in ("q", "group", "risk")}
+    if held:
+        params["q"] = request.session.get(HELD_SEARCH, "")
     clients = selectors.client_search(request.user, **params)
-    if request.method == "GET" and request.GET.get("export") == "xlsx":
-        return _export(request, clients)
+    if request.GET.get("export") == "xlsx" and not held:
+        return _export(request, clients, params)
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     for client in page:
         client.phone_masked = mask_phone(client.phone or "")
@@ -41,10 +52,21 @@ def client_list(request):
             "params": params,
             "groups": TargetGroup.objects.all(),
             "risks": RiskTier.choices,
-            # Keep the typed ID or phone in the box only for a POSTed search.
-            "sensitive_query": request.method == "POST",
+            # A held number is not put back in the box (nor offered for export).
+            "sensitive_query": held,
         },
     )
+
+
+def _search_redirect(request):
+    params = {k: request.POST.get(k, "").strip() for k in ("q", "group", "risk")}
+    if selectors.is_sensitive_query(params["q"]):
+        request.session[HELD_SEARCH] = params.pop("q")
+        params["held"] = "1"
+    else:
+        request.session.pop(HELD_SEARCH, None)
+    query = urlencode({k: v for k, v in params.items() if v})
+    return redirect(f"{request.path}?{query}" if query else request.path)
 
 
 def _detail(
@@ -130,26 +152,22 @@ def client_edit(request, pk):
     )
 
 
-def _export(request, clients):
-    """The list as a masked workbook; the export itself goes to the access log."""
-    from shegong.access.scoping import scope_prefixes
-    from shegong.audit.models import AccessLog
-    from shegong.common.exports import table_workbook, xlsx_response
+def _export(request, clients, params):
+    """The list as a masked workbook, logged with the reader's scope and the filters."""
+    from shegong.audit.exports import logged_xlsx
 
     from .exports import client_headers, client_rows
 
-    clients = clients.prefetch_related("memberships__group")
-    content = table_workbook(_("Clients"), client_headers(), client_rows(clients))
-    AccessLog.objects.create(
+    return logged_xlsx(
         user=request.user,
-        action=AccessLog.Action.EXPORT,
         object_type="client",
-        object_id="",
+        title=_("Clients"),
+        headers=client_headers(),
+        rows=client_rows(clients.prefetch_related("memberships__group")),
+        filename="clients.xlsx",
+        filters=params,
         fields=_("client list (masked)"),
-        reason=_("list export"),
-        division_code=(scope_prefixes(request.user) or ("",))[0],
     )
-    return xlsx_response(content, "clients.xlsx")
 
 
 @scoped_page
