@@ -25,7 +25,7 @@ class ReferralForm(BootstrapMixin, ServiceValidatedForm):
             for u in Unit.objects.live().filter(
                 division__code__startswith=district_of(client.division_id)
             )
-            if any(is_adjacent(o, u) for o in own)
+            if any(is_adjacent(o, u) for o in own) and covers(u.division_id, client.division_id)
         ]
         self.fields["to_unit"].queryset = Unit.objects.filter(pk__in=targets).order_by(
             "division_id"

@@ -82,6 +82,12 @@ def referral_create(
         errors["to_unit"] = [_("Refer to one unit or to one outside body.")]
     elif to_unit is not None and not is_adjacent(from_unit, to_unit):
         errors["to_unit"] = [_("Refer one level up, or down to a unit in your area.")]
+    elif to_unit is not None and not covers(to_unit.division_id, client.division_id):
+        # Down to a room of another village: the room would never see it (its inbox and
+        # the client are in different areas) and the referral would wait for nobody.
+        errors["to_unit"] = [
+            _("This unit does not serve the client's village or community; refer to one that does.")
+        ]
     if not consent_checked and not client.consents.exists():
         errors["consent_checked"] = [
             _("Confirm the client (or guardian) agreed, or record their consent first.")
