@@ -1,12 +1,20 @@
-"""Merging a likely duplicate keeps every visit, group and history entry."""
+"""Merging a likely duplicate keeps every visit, group and history entry, and leaves
+nothing on the hidden record: every relation to Client moves, each row with a history row."""
 
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils.timezone import localdate
 
+from shegong.clients import services
 from shegong.clients.models import Client, TargetGroup
+from tests.activities.factories import ActivityFactory
+from tests.cases.factories import CaseFactory
 from tests.clients.test_clients import ID_1, make
 from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
+from tests.records.factories import ServiceRecordFactory
+from tests.referrals.factories import ReferralFactory
 from tests.visits.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +64,85 @@ def test_merge_refused_across_scope_or_between_two_ids(world, client):
         or Client.objects.get(pk=other.pk).merged_into is None
     )
     assert Client.objects.get(pk=other.pk).merged_into is None
+
+
+def open_case(world, client):
+    return CaseFactory(
+        client=client, actor=world.users.room_a1, unit=world.room_a1, case_worker=world.cw_a1
+    )
+
+
+def related_rows(world, drop):
+    """One row of every relation to Client, on ``drop``, by accessor name."""
+    users = world.users
+    merged_earlier = make(world, name="李四", id_missing_reason="重复登记")
+    Client.objects.filter(pk=merged_earlier.pk).update(merged_into=drop)
+    return {
+        "merged": merged_earlier,
+        "memberships": drop.memberships.get(),
+        "consents": services.consent_add(
+            client=drop,
+            given_by="李大",
+            relation="parent",
+            purpose="建档与服务",
+            given_on=localdate(),
+            actor=users.station_a,
+        ),
+        "alerts": services.risk_alert_raise(client=drop, actor=users.station_a, reason="独居"),
+        "household": services.household_add(
+            client=drop, actor=users.station_a, name="李大", relation="儿子"
+        ),
+        "visits": drop.visits.get(),
+        "referrals": ReferralFactory(
+            actor=users.room_a1, client=drop, from_unit=world.room_a1, to_unit=world.station_a
+        ),
+        "cases": open_case(world, drop),
+        "activities": ActivityFactory(
+            actor=users.station_a, unit=world.station_a, leader=world.sw_a, members=[drop]
+        ),
+        "service_records": ServiceRecordFactory(
+            actor=users.room_a1, unit=world.room_a1, clients=[drop]
+        ),
+    }
+
+
+@pytest.mark.date_sensitive
+def test_merge_leaves_nothing_on_the_hidden_record_and_writes_history(world):
+    keep, drop = twins(world, second_village=VILLAGE_A1)
+    rows = related_rows(world, drop)
+    relations = {r.get_accessor_name(): r for r in Client._meta.related_objects}
+    # A new relation to Client must be added here (and is then moved by the merge).
+    assert set(rows) == set(relations)
+    actor = world.users.station_a
+    services.client_merge(keep=keep, drop=drop, actor=actor)
+    for accessor, relation in relations.items():
+        model, name = relation.related_model, relation.field.name
+        assert not model._base_manager.filter(**{name: drop}).exists(), accessor
+        row = model._base_manager.get(pk=rows[accessor].pk)
+        if relation.many_to_many:
+            assert keep in getattr(row, name).all(), accessor
+        else:
+            assert getattr(row, name) == keep, accessor
+        latest = row.history.first()
+        assert latest.history_user == actor, accessor
+        assert f"client {drop.pk} merged into client {keep.pk}" in latest.history_change_reason
+    assert keep.cases.open().count() == 1  # the open case followed the person
+    drop.refresh_from_db()
+    assert drop.merged_into == keep and drop.history.first().history_user == actor
+
+
+@pytest.mark.date_sensitive
+def test_two_open_cases_are_refused_and_nothing_moves(world, client):
+    keep, drop = twins(world, second_village=VILLAGE_A1)
+    open_case(world, keep)
+    case = open_case(world, drop)
+    with pytest.raises(ValidationError) as exc:
+        services.client_merge(keep=keep, drop=drop, actor=world.users.station_a)
+    assert list(exc.value.message_dict) == ["drop"]
+    client.force_login(world.users.station_a)
+    response = client.post(f"/clients/{keep.pk}/merge/{drop.pk}/", follow=True)
+    assert "open case" in str(list(response.context["messages"]))
+    drop.refresh_from_db()
+    case.refresh_from_db()
+    assert drop.merged_into is None and case.client == drop
+    assert drop.visits.count() == 1 and drop.memberships.count() == 1

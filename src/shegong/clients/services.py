@@ -320,26 +320,35 @@ MERGE_FILL_FIELDS = (
 
 @transaction.atomic
 def client_merge(*, keep: Client, drop: Client, actor) -> Client:
-    """Merge a duplicate into the record kept: its visits, groups, consents, household and
-    alerts move over, blank fields are filled from it, and it stays (with its history)
-    marked as merged, out of every list."""
+    """Merge a duplicate into the record kept. Every row that points at the duplicate (its
+    groups, consents, household, alerts, visits, cases, referrals, service records,
+    activities and records merged into it: every relation to ``Client``, found from the
+    model, so a new one cannot be forgotten) moves to the record kept, each through a save
+    that writes a history row naming ``actor``; blank fields are filled from the duplicate,
+    which stays (with its history) marked as merged, out of every list. All or nothing.
 
+    Refused when the records carry two ID numbers (two people), or when both have an open
+    case: a client has one open case at a time, so one of them is closed first."""
     if keep.pk == drop.pk or drop.merged_into_id or keep.merged_into_id:
         raise ValidationError({"drop": [_("These records cannot be merged.")]})
     for client in (keep, drop):
         ensure_in_scope(actor, client.division_id, field="drop")
+    # Both rows locked for the merge: nothing moves onto the duplicate meanwhile.
+    list(Client.objects.select_for_update().filter(pk__in=[keep.pk, drop.pk]))
     if keep.id_number_hash and drop.id_number_hash:
         message = _("Both records have an ID number; they are different people.")
+        raise ValidationError({"drop": [message]})
+    # Cases live in an app above this one: reached through the reverse relation.
+    if keep.cases.open().exists() and drop.cases.open().exists():
+        message = _("Both records have an open case; close one of them before merging.")
         raise ValidationError({"drop": [message]})
     moved_id = drop.id_number if not keep.id_number_hash else None
     drop.id_number, drop.id_number_hash = None, None
     drop.merged_into = keep
     drop._history_user = actor
+    drop._change_reason = f"merged into client {keep.pk}"
     drop.save(update_fields=["id_number", "id_number_hash", "merged_into"])
-    for model in (Membership, Consent, HouseholdMember, RiskAlert):
-        model.objects.filter(client=drop).update(client=keep)
-    # Visits belong to an app above this one: move them through the reverse relation.
-    drop.visits.update(client=keep)
+    move_related(drop=drop, keep=keep, actor=actor)
     for name in MERGE_FILL_FIELDS:
         if not getattr(keep, name) and getattr(drop, name):
             setattr(keep, name, getattr(drop, name))
@@ -349,6 +358,29 @@ def client_merge(*, keep: Client, drop: Client, actor) -> Client:
         (d for d in (keep.last_visited_on, drop.last_visited_on) if d), default=None
     )
     _validate(keep, actor)
+    keep._change_reason = f"client {drop.pk} merged into this record"
     save_with_history(keep, actor=actor)
     refresh_due(keep)
     return keep
+
+
+def move_related(*, drop: Client, keep: Client, actor) -> None:
+    """Point every row related to ``drop`` at ``keep``, one locked row at a time, each saved
+    with a history row naming ``actor`` and the merge (no queryset ``update``: it writes no
+    history). A many-to-many link (an activity's members, a service record's clients) is
+    moved on its owner, which is saved for the history row."""
+    reason = f"client {drop.pk} merged into client {keep.pk}"
+    for relation in Client._meta.related_objects:
+        model, name = relation.related_model, relation.field.name
+        rows = model._base_manager.select_for_update().filter(**{name: drop})
+        for row in rows.order_by("pk"):
+            row._history_user = actor
+            row._change_reason = reason
+            if relation.many_to_many:
+                links = getattr(row, name)
+                links.remove(drop)
+                links.add(keep)
+                row.save()
+            else:
+                setattr(row, name, keep)
+                row.save(update_fields=[name])
