@@ -183,9 +183,10 @@ def test_audit_log_lists_logins_in_scope(world, client):
     login(client.__class__(), "outsider", PASSWORD)
     auditor = client.__class__()
     auditor.force_login(world.users.auditor)
-    page = auditor.get("/audit/")
-    usernames = {a.username for a in page.context["logins"]}
+    logins = auditor.get("/audit/logins/")
+    usernames = {a.username for a in logins.context["logins"]}
     assert "station_a" in usernames and "outsider" not in usernames
+    page = auditor.get("/audit/")
     assert {r["kind"] for r in page.context["rows"]} >= {"unit", "worker", "user", "rolegrant"}
 
 

@@ -56,6 +56,8 @@ ROLE_UNIT_LEVEL = {
 class User(AbstractUser):
     """An account. Its home division decides which administrators may manage it."""
 
+    history_division = "division__code"
+
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     division = optional_link("divisions.Division", _("home division"), related_name="+")
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -69,6 +71,8 @@ class User(AbstractUser):
 
 
 class RoleGrant(WithHistory):
+    history_division = "user__division__code"
+
     user = belongs_to(User, _("account"), related_name="grants")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     unit = optional_link("network.Unit", _("unit"), related_name="grants")

@@ -31,6 +31,8 @@ class Activity(WithHistory):
     """A group (小组) or a community activity (社区活动) run by a unit. Each session held is a
     service record linked here, so it counts in the ledger like any other service."""
 
+    history_division = "unit__division__code"
+
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     unit = link("network.Unit", _("unit"), related_name="activities")
     title = models.CharField(_("title"), max_length=100)

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
-from shegong.common.exports import table_workbook, xlsx_response
+from shegong.audit.exports import logged_xlsx
 from shegong.common.forms import form_page, list_page, post_from_page
 
 from . import selectors, services
@@ -25,12 +25,12 @@ def activity_list(request):
         request,
         activities,
         "activities/activity_list.html",
-        export=_workbook,
+        export=lambda items: _workbook(request, items, {"kind": kind, "status": status}),
         context={"kinds": Kind.choices, "statuses": Status.choices, "kind": kind, "status": status},
     )
 
 
-def _workbook(activities):
+def _workbook(request, activities, filters):
     headers = [
         _("kind"),
         _("title"),
@@ -58,8 +58,14 @@ def _workbook(activities):
         ]
         for a in activities
     )
-    return xlsx_response(
-        table_workbook(_("Groups and community activities"), headers, rows), "activities.xlsx"
+    return logged_xlsx(
+        user=request.user,
+        object_type="activity",
+        title=_("Groups and community activities"),
+        headers=headers,
+        rows=rows,
+        filename="activities.xlsx",
+        filters=filters,
     )
 
 

@@ -52,6 +52,8 @@ class CaseQuerySet(ScopedByClientQuerySet):
 class Case(WithHistory):
     """One client's casework at a room or station, from intake to an approved closure."""
 
+    history_division = "unit__division__code"
+
     client = link("clients.Client", _("client"), related_name="cases")
     unit = link("network.Unit", _("unit"), related_name="cases")
     case_worker = link("people.Worker", _("case worker"), related_name="cases")
@@ -123,6 +125,8 @@ class Case(WithHistory):
 
 
 class CaseGoal(WithHistory):
+    history_division = "case__unit__division__code"
+
     case = belongs_to(Case, related_name="goals")
     text = models.CharField(_("goal"), max_length=200)
     met = models.BooleanField(_("met"), null=True, blank=True)

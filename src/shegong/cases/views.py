@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
+from shegong.audit.exports import logged_xlsx
 from shegong.clients.selectors import client_get
-from shegong.common.exports import table_workbook, xlsx_response
 from shegong.common.forms import form_page, list_page, post_from_page
 from shegong.records.models import Method
 from shegong.records.views import record_form_page
@@ -39,12 +39,12 @@ def case_list(request):
         request,
         cases,
         "cases/case_list.html",
-        export=_workbook,
+        export=lambda items: _workbook(request, items, data),
         context={"filters": filters, "awaiting": selectors.awaiting_approval(request.user)[:50]},
     )
 
 
-def _workbook(cases):
+def _workbook(request, cases, filters):
     headers = [
         _("case number"),
         _("client"),
@@ -70,7 +70,15 @@ def _workbook(cases):
         ]
         for c in cases
     )
-    return xlsx_response(table_workbook(_("Cases"), headers, rows), "cases.xlsx")
+    return logged_xlsx(
+        user=request.user,
+        object_type="case",
+        title=_("Cases"),
+        headers=headers,
+        rows=rows,
+        filename="cases.xlsx",
+        filters=filters,
+    )
 
 
 @scoped_page(check=can_edit_clients)

@@ -7,14 +7,12 @@ class ClientsConfig(AppConfig):
     verbose_name = _("clients")
 
     def ready(self):
-        from shegong.audit.registry import register_history
         from shegong.common.crypto import register_lookup
         from shegong.common.imports import register_importer
 
         from .imports import roster_importer
         from .models import Client
 
-        register_history(Client, _("client"), "division__code")
         register_importer("roster", roster_importer)
         # The keyed hashes rotate_field_key recomputes under a new key.
         register_lookup(Client, "id_number", "id_number_hash", empty=None)

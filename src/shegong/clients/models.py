@@ -55,6 +55,8 @@ class DisabilityCategory(models.TextChoices):
 class Client(models.Model):
     """A service recipient. Always hangs off a village code: no village, no record."""
 
+    history_division = "division__code"
+
     SENSITIVE_FIELDS = ("id_number", "phone", "health_notes", "guardian_phone")
 
     name = models.CharField(_("full name"), max_length=50)
@@ -116,6 +118,8 @@ class Client(models.Model):
 class Membership(WithHistory):
     """A client's membership of a target group, dated, with where it came from."""
 
+    history_division = "client__division__code"
+
     client = belongs_to(Client, _("client"), related_name="memberships")
     group = link(TargetGroup, _("target group"), related_name="memberships")
     start_on = models.DateField(_("start date"), null=True, blank=True)
@@ -133,6 +137,8 @@ class Membership(WithHistory):
 
 class Consent(WithHistory):
     """Consent to process the client's information (PIPL art. 14, 31)."""
+
+    history_division = "client__division__code"
 
     client = belongs_to(Client, _("client"), related_name="consents")
     given_by = models.CharField(_("given by"), max_length=50)
@@ -164,6 +170,8 @@ class RiskAlert(WithHistory):
     """A client marked high risk (crisis, R3.2) stays on the station's and the centre's
     alert list until someone records the action taken."""
 
+    history_division = "client__division__code"
+
     client = belongs_to(Client, _("client"), related_name="alerts")
     reason = models.CharField(_("reason"), max_length=200)
     raised_at = creation_time(_("raised at"))
@@ -186,6 +194,8 @@ class RiskAlert(WithHistory):
 class HouseholdMember(WithHistory):
     """Someone in the client's household (no ID number or phone: not needed for the work)."""
 
+    history_division = "client__division__code"
+
     client = belongs_to(Client, _("client"), related_name="household")
     name = models.CharField(_("full name"), max_length=50)
     relation = models.CharField(_("relation to the client"), max_length=30)
@@ -205,6 +215,8 @@ class VisitPolicy(WithHistory):
     """How often clients must be visited. A client follows the strictest policy matching
     its risk tier or any of its current target groups (REQUIREMENTS, visit frequency tiers:
     high risk weekly, key monthly, general quarterly). Edited by the district."""
+
+    history_division = "history_user__division__code"  # no division of its own: the changer's
 
     risk_tier = models.CharField(
         _("risk tier"),

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_view_coverage
+from shegong.audit.exports import logged_xlsx
+from shegong.audit.services import export_logged
 from shegong.common.dates import parse_as_of
-from shegong.common.exports import table_workbook, xlsx_response
+from shegong.common.exports import xlsx_response
 from shegong.network.exports import unit_headers, unit_rows
 from shegong.network.selectors import unit_counts
 from shegong.people.selectors import workers_for
@@ -48,7 +50,15 @@ def coverage(request):
     as_of, error = _as_of(request)
     report = coverage_report(request.user, as_of)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(coverage_workbook(report), f"coverage-{as_of.isoformat()}.xlsx")
+        content = coverage_workbook(report)
+        # Counts per town, no names: logged all the same, as every export is.
+        export_logged(
+            user=request.user,
+            object_type="coverage",
+            rows=len(report.towns),
+            filters={"as_of": as_of},
+        )
+        return xlsx_response(content, f"coverage-{as_of.isoformat()}.xlsx")
     chart = {
         "towns": [t.name for t in report.towns],
         "villages": [t.villages for t in report.towns],
@@ -83,7 +93,15 @@ def coverage_drill(request):
             headers, rows = [_("Code"), _("Village / community")], ([d.code, d.name] for d in items)
         else:
             headers, rows = unit_headers(), unit_rows(items.select_related("head"))
-        return xlsx_response(table_workbook(title, headers, rows), f"{metric}-{as_of}.xlsx")
+        return logged_xlsx(
+            user=request.user,
+            object_type="village" if is_village else "unit",
+            title=title,
+            headers=headers,
+            rows=rows,
+            filename=f"{metric}-{as_of}.xlsx",
+            filters={"metric": metric, "town": town, "as_of": as_of},
+        )
     page = Paginator(items, 100).get_page(request.GET.get("page"))
     return render(
         request,

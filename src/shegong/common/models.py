@@ -10,7 +10,14 @@ class WithHistory(models.Model):
     holds who changed what and when, and its page shows it (``common.history``).
 
     A model that leaves fields out of its history (a hash, a password) declares its own
-    ``history = HistoricalRecords(excluded_fields=[...])`` instead."""
+    ``history = HistoricalRecords(excluded_fields=[...])`` instead.
+
+    Every model with history (this base or its own ``HistoricalRecords``) also declares
+    ``history_division``: the lookup path, from its history table, to the division code
+    that decides which auditors see its changes in the change log (``audit.registry``
+    finds the models itself; a test fails on one without it), e.g.
+    ``history_division = "project__division__code"``. A record of no division (an agency, a
+    visit policy) says ``"history_user__division__code"``: the changer's division."""
 
     history = HistoricalRecords(inherit=True)
 

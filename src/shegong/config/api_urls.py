@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from shegong.access.api import DivisionViewSet
 from shegong.accounts.api import UserViewSet
 from shegong.activities.api import ActivityViewSet
+from shegong.audit.api import AccessList, ChangeList, LoginList
 from shegong.cases.api import CaseViewSet
 from shegong.clients.api import ClientViewSet
 from shegong.cockpit.api import CoverageReportView
@@ -42,6 +43,9 @@ router.register("service-records", ServiceRecordViewSet, basename="service-recor
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("reports/coverage/", CoverageReportView.as_view(), name="report-coverage"),
+    path("audit/changes/", ChangeList.as_view(), name="audit-changes"),
+    path("audit/accesses/", AccessList.as_view(), name="audit-accesses"),
+    path("audit/logins/", LoginList.as_view(), name="audit-logins"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

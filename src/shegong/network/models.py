@@ -10,6 +10,8 @@ class Agency(WithHistory):
     """A professional social work service agency: the contractor of purchased services.
     Its record across projects is read from the projects it won (``purchasing``)."""
 
+    history_division = "history_user__division__code"  # no division of its own: the changer's
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -125,6 +127,8 @@ class UnitQuerySet(ScopedQuerySet):
 
 class Unit(WithHistory):
     """A service point of the three-level system: the centre, a station or a room."""
+
+    history_division = "division__code"
 
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
     division = link("divisions.Division", _("division"), related_name="units")

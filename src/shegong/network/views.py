@@ -4,7 +4,8 @@ from django.utils.translation import gettext as _
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_network
-from shegong.common.exports import table_workbook, xlsx_response
+from shegong.audit.exports import logged_xlsx
+from shegong.common.exports import xlsx_response
 from shegong.common.forms import form_page, list_page
 from shegong.common.history import history_rows
 from shegong.common.import_views import import_page
@@ -24,8 +25,14 @@ def unit_list(request):
         request,
         selectors.unit_search(request.user, **params),
         "network/unit_list.html",
-        export=lambda units: xlsx_response(
-            table_workbook(_("Units"), unit_headers(), unit_rows(units)), "units.xlsx"
+        export=lambda units: logged_xlsx(
+            user=request.user,
+            object_type="unit",
+            title=_("Units"),
+            headers=unit_headers(),
+            rows=unit_rows(units),
+            filename="units.xlsx",
+            filters=params,
         ),
         context=lambda: {
             "params": params,

@@ -37,6 +37,8 @@ class Gender(models.TextChoices):
 class Worker(WithHistory):
     """A person who works in the system. Scoped by the division they belong to."""
 
+    history_division = "division__code"
+
     name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     division = link("divisions.Division", _("division"), related_name="workers")
@@ -73,6 +75,8 @@ class Worker(WithHistory):
 
 
 class Certificate(WithHistory):
+    history_division = "worker__division__code"
+
     worker = belongs_to(Worker, _("worker"), related_name="certificates")
     tier = models.CharField(_("tier"), max_length=16, choices=CertificateTier.choices)
     number = models.CharField(_("certificate number"), max_length=50)
@@ -97,6 +101,8 @@ class AssignmentQuerySet(models.QuerySet):
 
 class Assignment(WithHistory):
     """A worker posted to a unit from ``start_on`` to ``end_on`` (inclusive, open if empty)."""
+
+    history_division = "unit__division__code"
 
     worker = belongs_to(Worker, _("worker"), related_name="assignments")
     unit = link("network.Unit", _("unit"), related_name="assignments")

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_workers
-from shegong.common.exports import table_workbook, xlsx_response
+from shegong.audit.exports import logged_xlsx
+from shegong.common.exports import xlsx_response
 from shegong.common.forms import form_page, list_page, post_from_page
 from shegong.common.history import history_rows
 from shegong.common.import_views import import_page
@@ -32,14 +33,21 @@ def worker_list(request):
         request,
         selectors.worker_search(request.user, **params).prefetch_related("certificates"),
         "people/worker_list.html",
-        export=_workbook,
+        export=lambda items: _workbook(request, items, params),
         context={"params": params, "roles": WorkerRole.choices},
     )
 
 
-def _workbook(workers):
-    rows = worker_rows(workers.prefetch_related("assignments__unit"))
-    return xlsx_response(table_workbook(_("Workers"), worker_headers(), rows), "workers.xlsx")
+def _workbook(request, workers, filters):
+    return logged_xlsx(
+        user=request.user,
+        object_type="worker",
+        title=_("Workers"),
+        headers=worker_headers(),
+        rows=worker_rows(workers.prefetch_related("assignments__unit")),
+        filename="workers.xlsx",
+        filters=filters,
+    )
 
 
 @scoped_page

@@ -27,6 +27,8 @@ class PurchaserKind(models.TextChoices):
 class Purchaser(WithHistory):
     """A purchasing body: "whoever uses the service buys it" (R4.2)."""
 
+    history_division = "division__code"
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=PurchaserKind.choices)
     division = link(
@@ -94,6 +96,8 @@ class ProjectQuerySet(models.QuerySet):
 
 
 class Project(models.Model):
+    history_division = "purchaser__division__code"
+
     purchaser = link(Purchaser, _("purchaser"), related_name="projects")
     # The purchaser's division, kept here so the district's scope applies without a join.
     division = link("divisions.Division", related_name="+", editable=False)
@@ -204,6 +208,8 @@ class Instalment(WithHistory):
     """A share of the contract amount, payable once its condition is met; an evaluation's
     grade sets how much of it is payable (``GradeRule``)."""
 
+    history_division = "project__division__code"
+
     project = belongs_to(Project, related_name="instalments")
     number = models.PositiveSmallIntegerField(_("instalment"))
     share = models.DecimalField(
@@ -294,6 +300,8 @@ class Criterion(models.Model):
 
 
 class Evaluation(WithHistory):
+    history_division = "project__division__code"
+
     class Status(models.TextChoices):
         ASSIGNED = "assigned", _("assigned to the evaluator")
         SUBMITTED = "submitted", _("submitted")

@@ -53,6 +53,8 @@ class Method(models.TextChoices):
 class ServiceRecord(WithHistory):
     """One service given, with or without a case: the line of the station's ledger (台账)."""
 
+    history_division = "unit__division__code"
+
     unit = link("network.Unit", _("unit"), related_name="service_records")
     served_on = models.DateField(_("served on"), db_index=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
-from shegong.common.exports import table_workbook, xlsx_response
+from shegong.audit.exports import logged_xlsx
 from shegong.common.forms import form_page, list_page, post_to_page
 
 from . import selectors, services
@@ -41,7 +41,7 @@ def ledger(request):
         request,
         records.prefetch_related("clients"),
         "records/ledger.html",
-        export=_workbook,
+        export=lambda items: _workbook(request, items, {**data, "method": method, "field": field}),
         context={
             "filters": filters,
             "methods": Method.choices,
@@ -52,7 +52,7 @@ def ledger(request):
     )
 
 
-def _workbook(records):
+def _workbook(request, records, filters):
     records = records.prefetch_related("items", "clients", "workers")
     headers = [
         _("served on"),
@@ -66,8 +66,14 @@ def _workbook(records):
         _("workers"),
         _("outcome"),
     ]
-    return xlsx_response(
-        table_workbook(_("Service ledger"), headers, ledger_rows(records)), "ledger.xlsx"
+    return logged_xlsx(
+        user=request.user,
+        object_type="service_record",
+        title=_("Service ledger"),
+        headers=headers,
+        rows=ledger_rows(records),
+        filename="ledger.xlsx",
+        filters=filters,
     )
 
 

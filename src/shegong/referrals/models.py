@@ -33,6 +33,8 @@ class Referral(WithHistory):
     """A client passed up or down the levels (room → station → centre, or back down) or
     out to a department or resource: a small state machine after Primero's."""
 
+    history_division = "client__division__code"
+
     client = link("clients.Client", _("client"), related_name="referrals")
     from_unit = link("network.Unit", _("from"), related_name="referrals_sent")
     to_unit = optional_link("network.Unit", _("to unit"), related_name="referrals_received")

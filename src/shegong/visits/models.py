@@ -14,6 +14,8 @@ class VisitMode(models.TextChoices):
 
 
 class Visit(WithHistory):
+    history_division = "client__division__code"
+
     client = link("clients.Client", _("client"), related_name="visits")
     visited_on = models.DateField(_("visited on"))
     mode = models.CharField(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
-from shegong.common.exports import table_workbook, xlsx_response
+from shegong.audit.exports import logged_xlsx
 
 from .. import indicators, selectors, services
 from ..forms import EvidenceForm, RespondForm
@@ -66,7 +66,7 @@ def _score(request, evaluation, criteria) -> dict:
     return {}
 
 
-def _sheet_workbook(evaluation, criteria, scores):
+def _sheet_workbook(request, evaluation, criteria, scores):
     headers = [_("dimension"), _("criterion"), _("full marks"), _("points"), _("comment")]
     rows = [
         [
@@ -80,7 +80,15 @@ def _sheet_workbook(evaluation, criteria, scores):
     ]
     rows.append([_("total"), "", sum(c.weight for c in criteria), evaluation.score, ""])
     rows.append([_("grade"), evaluation.get_grade_display(), "", "", evaluation.comments])
-    return xlsx_response(table_workbook(_("Evaluation sheet"), headers, rows), "evaluation.xlsx")
+    return logged_xlsx(
+        user=request.user,
+        object_type="evaluation",
+        title=_("Evaluation sheet"),
+        headers=headers,
+        rows=rows,
+        filename="evaluation.xlsx",
+        filters={"evaluation": evaluation.pk, "project": evaluation.project_id},
+    )
 
 
 def _sheet_lines(request, evaluation, criteria, scores, errors) -> list[dict]:
@@ -116,7 +124,7 @@ def evaluation_detail(request, pk):
             return redirect("purchasing:evaluation-detail", pk=pk)
     scores = {s.criterion_id: s for s in evaluation.scores.all()}
     if request.GET.get("export") == "xlsx":
-        return _sheet_workbook(evaluation, criteria, scores)
+        return _sheet_workbook(request, evaluation, criteria, scores)
     return render(
         request,
         "purchasing/evaluation_detail.html",

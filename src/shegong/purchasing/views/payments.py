@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
-from shegong.common.exports import table_workbook, xlsx_response
+from shegong.audit.exports import logged_xlsx
 
 from .. import indicators, selectors, services
 from ..forms import PayForm
@@ -31,7 +31,7 @@ def instalment_pay(request, pk, instalment_id):
     )
 
 
-def _ledger_workbook(rows):
+def _ledger_workbook(request, rows, by):
     headers = [
         _("by"),
         _("projects"),
@@ -44,7 +44,15 @@ def _ledger_workbook(rows):
         [r["label"], r["projects"], r["contract"], r["paid"], r["due"], r["remaining"]]
         for r in rows
     )
-    return xlsx_response(table_workbook(_("Budget ledger"), headers, data), "ledger.xlsx")
+    return logged_xlsx(
+        user=request.user,
+        object_type="budget_ledger",
+        title=_("Budget ledger"),
+        headers=headers,
+        rows=data,
+        filename="ledger.xlsx",
+        filters={"by": by},
+    )
 
 
 @scoped_page
@@ -52,7 +60,7 @@ def ledger(request):
     by = selectors.ledger_group(request.GET.get("by"))
     rows = selectors.ledger(request.user, group_by=by)
     if request.GET.get("export") == "xlsx":
-        return _ledger_workbook(rows)
+        return _ledger_workbook(request, rows, by)
     totals = {
         k: sum((r[k] for r in rows), Decimal("0")) for k in ("contract", "paid", "due", "remaining")
     }

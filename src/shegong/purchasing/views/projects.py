@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_manage_projects
-from shegong.common.exports import table_workbook, xlsx_response
+from shegong.audit.exports import logged_xlsx
 from shegong.common.forms import form_page, list_page, post_from_page
 
 from .. import indicators, selectors, services
@@ -28,7 +28,7 @@ from ..forms import (
 from ..models import Evaluation, Stage
 
 
-def _projects_workbook(projects):
+def _projects_workbook(request, projects, filters):
     headers = [
         _("project name"),
         _("purchaser"),
@@ -58,7 +58,15 @@ def _projects_workbook(projects):
         ]
         for p in projects
     )
-    return xlsx_response(table_workbook(_("Project ledger"), headers, rows), "projects.xlsx")
+    return logged_xlsx(
+        user=request.user,
+        object_type="project",
+        title=_("Project ledger"),
+        headers=headers,
+        rows=rows,
+        filename="projects.xlsx",
+        filters=filters,
+    )
 
 
 @scoped_page
@@ -71,7 +79,7 @@ def project_list(request):
         request,
         projects,
         "purchasing/project_list.html",
-        export=_projects_workbook,
+        export=lambda items: _projects_workbook(request, items, {"stage": stage}),
         context={
             "stages": Stage.choices,
             "stage": stage,

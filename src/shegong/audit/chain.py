@@ -1,0 +1,116 @@
+"""Hash chains over the audit records.
+
+Each row stores ``prev_hash`` (the hash of the row before it in its chain, or the chain's
+anchor for the first one) and ``hash`` = SHA-256 of ``prev_hash`` and the row's canonical
+content (its ``chain_fields`` as sorted, compact JSON). A row edited in place no longer
+matches its hash; a row deleted breaks the link of the row after it, and the newest rows
+deleted no longer reach the hash kept on the chain's head.
+
+Writers append under a lock on the chain's head row (``SELECT … FOR UPDATE`` on
+PostgreSQL; SQLite's immediate transactions let one writer in at a time), so two concurrent
+writers never link to the same previous row."""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return value
+
+
+def canonical(record) -> str:
+    content = {name: _plain(getattr(record, name)) for name in record.chain_fields}
+    content["chain"] = record.chain_name
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def row_hash(record, prev_hash: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{canonical(record)}".encode()).hexdigest()
+
+
+def _locked_head(name: str):
+    from .models import ChainHead
+
+    head, _created = ChainHead.objects.select_for_update().get_or_create(name=name)
+    return head
+
+
+def append(record, insert) -> None:
+    """Link ``record`` to its chain and ``insert()`` it, under the head's lock."""
+    from .models import ChainHead
+
+    with transaction.atomic():
+        head = _locked_head(record.chain_name)
+        record.prev_hash = head.last_hash
+        record.hash = row_hash(record, record.prev_hash)
+        insert()
+        ChainHead.objects.filter(pk=head.pk).update(last_hash=record.hash)
+
+
+@dataclass
+class Break:
+    chain: str
+    row_id: int | None
+    problem: str
+
+    def __str__(self):
+        where = f"row {self.row_id}" if self.row_id is not None else "end of the chain"
+        return f"{self.chain}: {where}: {self.problem}"
+
+
+@dataclass
+class Verdict:
+    chain: str
+    rows: int
+    head: str
+    broken: Break | None
+
+
+def verify(model) -> Verdict:
+    """Recompute ``model``'s chain from its anchor; the first broken row, if any."""
+    from .models import ChainHead
+
+    head = ChainHead.objects.filter(pk=model.chain_name).first()
+    expected = head.anchor_hash if head else ""
+    count = 0
+    last_id = None
+    for record in model.objects.order_by("id").iterator(chunk_size=2000):
+        count += 1
+        if record.prev_hash != expected:
+            problem = "does not link to the row before it (a row before it was deleted or edited)"
+            return Verdict(
+                model.chain_name, count, expected, Break(model.chain_name, record.pk, problem)
+            )
+        if row_hash(record, record.prev_hash) != record.hash:
+            problem = "its content does not match its hash (edited)"
+            return Verdict(
+                model.chain_name, count, expected, Break(model.chain_name, record.pk, problem)
+            )
+        expected = record.hash
+        last_id = record.pk
+    if head is not None and head.last_hash != expected:
+        problem = f"the newest rows after row {last_id} are missing (deleted)"
+        return Verdict(model.chain_name, count, expected, Break(model.chain_name, None, problem))
+    return Verdict(model.chain_name, count, expected, None)
+
+
+def rechain(model, head_model, name: str, fields: tuple[str, ...]) -> None:
+    """Link rows written before the chain existed (for the migration that adds it, whose
+    historical models know neither ``chain_name`` nor ``chain_fields``): each row, oldest
+    first, to the one before, and the head to the newest."""
+    previous = ""
+    for record in model.objects.order_by("id").iterator():
+        record.chain_name, record.chain_fields = name, fields
+        record.prev_hash = previous
+        record.hash = row_hash(record, previous)
+        model.objects.filter(pk=record.pk).update(prev_hash=record.prev_hash, hash=record.hash)
+        previous = record.hash
+    head_model.objects.update_or_create(name=name, defaults={"last_hash": previous})
