@@ -62,7 +62,9 @@ run: demo messages
 	@echo "  Other demo accounts (same password): station, room, sysadmin, secadmin, auditor,"
 	@echo "  buyer (purchasing department), agency (agency staff), evaluator (third-party evaluator)."
 	@echo ""
-	@# The worker runs background jobs (large imports); it stops with the server.
+	@# The worker runs background jobs (large imports); it stops with the server. Uploads
+	@# that waited too long for a worker (they hold ID numbers) are deleted first.
+	@$(MANAGE) purge_stale_imports --verbosity 0
 	@trap 'kill 0' EXIT; $(MANAGE) db_worker --interval 2 & $(MANAGE) runserver $(HOST):$(PORT)
 
 browser:

@@ -195,6 +195,55 @@ def api(client):
     return APIClient()
 
 
+def otp_code(user, *, step_offset: int = 0) -> str:
+    """The code the account's authenticator shows now (``step_offset`` 30-second steps on:
+    django-otp takes each step's code once, and accepts the next step's too)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    from shegong.access.services import totp_device_of
+
+    device = totp_device_of(user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + step_offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_second_factor(client, user):
+    """Mark ``client``'s session as having passed the second factor (django-otp keeps the
+    device in the session), enrolling ``user`` with an authenticator if it has none."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from shegong.access.services import totp_device_of, totp_enrol_with_key
+
+    device = totp_device_of(user) or totp_enrol_with_key(user=user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def second_factor_on_force_login(request, monkeypatch):
+    """``client.force_login(user)`` signs in with both factors, as most tests mean: the
+    administrators' pages need a second factor (accounts.middleware). Tests of that
+    enforcement mark themselves ``@pytest.mark.real_login`` to get the plain Django login."""
+    if request.node.get_closest_marker("real_login"):
+        yield
+        return
+    from django.test import Client
+
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain(self, user, backend)
+        if user.pk is not None:
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def english_messages():
     """Service messages are asserted in English; pages choose their language per request."""

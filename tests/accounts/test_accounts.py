@@ -24,7 +24,8 @@ def test_login_page_is_chinese_by_default(client):
 
 
 def test_login_then_home(world, client):
-    response = login(client, "district", PASSWORD)
+    # A station's staff log in with the password alone (administrators: test_two_factor).
+    response = login(client, "station_a", PASSWORD)
     assert response.status_code == 302 and response.url == "/"
     assert client.get("/").status_code == 200
 
@@ -52,7 +53,7 @@ def test_administrator_unlocks_an_account(world, client):
 
 def test_idle_session_expires(world, client):
     assert settings.SESSION_COOKIE_AGE == 600 and settings.SESSION_SAVE_EVERY_REQUEST
-    login(client, "district", PASSWORD)
+    login(client, "station_a", PASSWORD)
     assert client.get("/units/").status_code == 200
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get("/units/")

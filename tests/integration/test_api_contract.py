@@ -19,9 +19,16 @@ def as_district(world):
 
 
 def test_token_auth_round_trip(world):
+    from shegong.access.services import totp_enrol_with_key
+    from tests.conftest import otp_code
+
+    # An administrator: password and second factor (tests/accounts/test_tokens.py).
+    totp_enrol_with_key(user=world.users.district)
     client = APIClient()
     response = client.post(
-        "/api/v1/auth/token/", {"username": "district", "password": PASSWORD}, format="json"
+        "/api/v1/auth/token/",
+        {"username": "district", "password": PASSWORD, "otp": otp_code(world.users.district)},
+        format="json",
     )
     assert response.status_code == 200
     token = response.json()["token"]

@@ -4,7 +4,7 @@ sends, as the district administrator, the API answers without a server error."""
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 
 from shegong.config.wsgi import application
@@ -14,7 +14,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 
 @pytest.fixture
 def district_token(world):
-    return Token.objects.create(user=world.users.district).key
+    return AuthToken.objects.create(user=world.users.district)[1]
 
 
 @pytest.fixture(autouse=True)

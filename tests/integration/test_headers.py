@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.clients.test_clients import ID_1, make
@@ -125,8 +125,8 @@ def test_a_revealed_value_is_never_cached(world, client):
     assert no_store(shown)
 
     api = APIClient()
-    token = Token.objects.create(user=world.users.room_a1)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _stored, token = AuthToken.objects.create(user=world.users.room_a1)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     revealed = api.post(
         f"/api/v1/clients/{person.pk}/reveal/", {"field": "phone", "reason": "回访"}
     )

@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SETUP = """
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from shegong.access.models import Role
 from shegong.network.models import UnitKind
 from tests.access.factories import UserFactory
@@ -30,7 +30,7 @@ from tests.network.factories import UnitFactory, district
 
 center = UnitFactory(kind=UnitKind.CENTER, division=district())
 admin = UserFactory(username="sys", role=Role.SYSTEM_ADMIN, unit=center)
-print(Token.objects.create(user=admin).key)
+print(AuthToken.objects.create(user=admin)[1])
 """
 
 pytestmark = pytest.mark.skipif(

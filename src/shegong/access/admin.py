@@ -1,6 +1,7 @@
-"""No admin page shows a token or changes a log (等保 三员分立 and audit integrity): the
-API-token admin is removed and the login records of django-axes are view-only, with no
-actions. The admin apps that register these load before this one (INSTALLED_APPS order)."""
+"""No admin page shows a token or a second-factor secret, or changes a log (等保 三员分立 and
+audit integrity): the API-token admin (django-rest-knox) and the device admins of django-otp
+are removed and the login records of django-axes are view-only, with no actions. The admin
+apps that register these load before this one (INSTALLED_APPS order)."""
 
 from django.apps import apps
 from django.contrib import admin
@@ -23,7 +24,12 @@ def _read_only(model_admin_class):
     return ReadOnly
 
 
-for label in ("authtoken.Token", "authtoken.TokenProxy"):
+SECRET_MODELS = (
+    "knox.AuthToken",
+    "otp_totp.TOTPDevice",
+    "otp_static.StaticDevice",
+)
+for label in SECRET_MODELS:
     try:
         model = apps.get_model(label)
     except LookupError:

@@ -40,6 +40,15 @@ SERVICE_ROLES = {
 SYSTEM_ADMIN_GRANTABLE = {Role.SYSTEM_ADMIN, Role.CONFIG_ADMIN}
 # Accounts a system administrator may not touch (edit, reset, deactivate, grant or revoke on).
 PROTECTED_ROLES = {Role.DISTRICT_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+# Roles whose holders log in with a second factor (TOTP or a recovery code): the district,
+# system, security and audit administrators and the configuration role (the Django admin).
+TWO_FACTOR_ROLES = {
+    Role.DISTRICT_ADMIN,
+    Role.SYSTEM_ADMIN,
+    Role.SECURITY_ADMIN,
+    Role.AUDIT_ADMIN,
+    Role.CONFIG_ADMIN,
+}
 # The division level of the unit each role is granted on: the centre sits at the district,
 # a station at a town, a room at a village (the network app maps levels to unit kinds).
 ROLE_UNIT_LEVEL = {
@@ -60,6 +69,10 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     division = optional_link("divisions.Division", _("home division"), related_name="+")
+    # Set when somebody else chose the password (generated, or an administrator's reset):
+    # the account changes it before anything else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -90,3 +103,19 @@ class RoleGrant(WithHistory):
 
     def __str__(self):
         return f"{self.get_role_display()} @ {self.unit or self.agency or self.purchaser or '-'}"
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password an account had, so that the last few are not used again."""
+
+    user = belongs_to(User, _("account"), related_name="password_history")
+    password = models.CharField(_("password"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

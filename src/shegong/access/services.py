@@ -1,10 +1,13 @@
-"""Writes to accounts: creating them, granting roles, deactivating and unlocking."""
+"""Writes to accounts: creating them, granting roles, deactivating and unlocking, their
+passwords, API tokens and second factors."""
 
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.common.services import model_update, refuse_unknown, save_with_history
@@ -17,10 +20,14 @@ from .models import (
     SERVICE_ROLES,
     SYSTEM_ADMIN_GRANTABLE,
     UNIT_SCOPED_ROLES,
+    PasswordHistory,
     Role,
     RoleGrant,
     User,
 )
+
+# Recovery codes given at enrolment in two factors, each good for one login.
+RECOVERY_CODE_COUNT = 10
 
 
 def generate_password() -> str:
@@ -120,13 +127,16 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is taken.")})
     user = User(username=username, display_name=display_name, division=division, email=email)
+    # A password somebody else knows (generated, or chosen by the administrator) is changed
+    # at the first login; the seed and the tests (no actor) set the user's own.
+    must_change = password is None or actor is not None
     password = password or generate_password()
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+    _validate_new_password(user, password)
     user.set_password(password)
+    user.must_change_password = must_change
+    user.password_changed_at = timezone.now()
     save_with_history(user, actor=actor)
+    _remember_password(user)
     return user, password
 
 
@@ -139,18 +149,195 @@ def user_update(*, user: User, actor, **data) -> list[str]:
         _ensure_account_scope(actor, data["division"].code if data["division"] else None)
     if data.get("is_active") is False and user.pk == getattr(actor, "pk", None):
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
-    return model_update(user, data, allowed=allowed, actor=actor)
+    changed = model_update(user, data, allowed=allowed, actor=actor)
+    if "is_active" in changed and not user.is_active:
+        # A deactivated account keeps no way in: its API tokens go with it.
+        tokens_revoke(user=user)
+    return changed
+
+
+def _validate_new_password(user: User, password: str, field: str = "password") -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
+def _remember_password(user: User) -> None:
+    """Keep the new hash among the account's last passwords, and only as many as checked."""
+    from django.conf import settings
+
+    PasswordHistory.objects.create(user=user, password=user.password)
+    keep = max(settings.SHEGONG_PASSWORD_HISTORY, 1)
+    stale = user.password_history.values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+
+def _password_store(user: User, password: str, *, actor, must_change: bool, field: str) -> None:
+    """Validate (history included), set, remember, and revoke every API token: a password
+    change ends the sessions of the old one (Django's session hash) and its tokens."""
+    _validate_new_password(user, password, field)
+    user.set_password(password)
+    user.must_change_password = must_change
+    user.password_changed_at = timezone.now()
+    save_with_history(
+        user,
+        actor=actor,
+        update_fields=["password", "must_change_password", "password_changed_at"],
+    )
+    _remember_password(user)
+    tokens_revoke(user=user)
 
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str, actor) -> None:
+    """An administrator's reset (or the seed's, without actor): the account must change the
+    password at its next login, since somebody else knows it."""
     _ensure_may_touch(actor, user)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    user = User.objects.select_for_update().get(pk=user.pk)
+    must_change = actor is not None and actor.pk != user.pk
+    _password_store(user, password, actor=actor, must_change=must_change, field="password")
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """Self-service change: the current password proves it is the account's owner."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.check_password(old_password):
+        raise ValidationError({"old_password": _("The current password is wrong.")})
+    if old_password == new_password:
+        raise ValidationError({"new_password": _("The new password must differ.")})
+    _password_store(locked, new_password, actor=locked, must_change=False, field="new_password")
+    user.password = locked.password
+    user.must_change_password = False
+    user.password_changed_at = locked.password_changed_at
+
+
+def password_expired(user: User) -> bool:
+    """True when the account must choose a new password before going on: one set by
+    somebody else, or older than SHEGONG_PASSWORD_MAX_AGE_DAYS."""
+    from django.conf import settings
+
+    if user.must_change_password:
+        return True
+    days = settings.SHEGONG_PASSWORD_MAX_AGE_DAYS
+    changed = user.password_changed_at or user.date_joined
+    return bool(days) and changed is not None and timezone.now() - changed > timedelta(days=days)
+
+
+# --- API tokens (django-rest-knox: the token's hash is stored, never the token) ---
+
+
+@transaction.atomic
+def token_create(*, user: User):
+    """A new API token for ``user``; returns (the stored row, the token to hand over once)."""
+    from knox.models import AuthToken
+    from knox.settings import knox_settings
+
+    return AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
+
+
+def tokens_revoke(*, user: User, token=None) -> int:
+    """Delete ``token`` (a stored AuthToken), or every token of ``user``; returns how many."""
+    from knox.models import AuthToken
+
+    tokens = AuthToken.objects.filter(user=user)
+    if token is not None:
+        tokens = tokens.filter(pk=token.pk)
+    count, _deleted = tokens.delete()
+    return count
+
+
+# --- Two factors (django-otp: a TOTP device, and a static device of recovery codes) ---
+
+
+def requires_two_factor(user) -> bool:
+    """Administrators (district, system, security, audit, configuration) and anybody who may
+    enter the Django admin log in with a second factor."""
+    from .models import TWO_FACTOR_ROLES
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or user.is_superuser or scoping.has_role(user, *TWO_FACTOR_ROLES)
+
+
+def totp_device_of(user: User, *, confirmed: bool = True):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
+
+
+@transaction.atomic
+def totp_enrol_start(*, user: User):
+    """The unconfirmed authenticator the enrolment page shows (kept across reloads, so the
+    scanned QR code stays valid until confirmed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    device = totp_device_of(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_enrol_confirm(*, user: User, device, token: str) -> list[str]:
+    """Confirm the authenticator with a code it shows; returns fresh recovery codes (the only
+    time they are readable). Earlier devices of the account are replaced."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if device.user_id != user.pk or device.confirmed:
+        raise ValidationError({"otp": _("Start the enrolment again.")})
+    if not device.verify_token((token or "").strip()):
+        raise ValidationError({"otp": _("The code is wrong or has expired.")})
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
+    return codes
+
+
+@transaction.atomic
+def totp_enrol_with_key(*, user: User, key: str | None = None):
+    """Enrol ``user`` directly with a known TOTP secret (hex), confirmed, for the demo and
+    for scripts; returns the device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    options = {"key": key} if key else {}
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True, **options)
+
+
+def otp_verify(*, user: User, token: str):
+    """The device (authenticator or recovery codes) that accepts ``token``, else None. A
+    recovery code is used up; wrong codes slow the device down (django-otp throttling)."""
+    from django_otp import match_token
+
+    token = (token or "").strip().replace(" ", "")
+    if not token:
+        return None
+    return match_token(user, token)
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor) -> int:
+    """Remove the account's authenticator and recovery codes (a lost phone): it enrols again
+    at its next login. Returns how many devices went."""
+    from django_otp import devices_for_user
+
+    _ensure_may_touch(actor, user)
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied(_("You may not reset your own second factor."))
+    devices = list(devices_for_user(user, confirmed=None))
+    for device in devices:
+        device.delete()
+    tokens_revoke(user=user)
+    return len(devices)
 
 
 @transaction.atomic

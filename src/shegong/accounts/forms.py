@@ -69,3 +69,46 @@ class GrantForm(BootstrapMixin, forms.Form):
 
 class PasswordForm(BootstrapMixin, forms.Form):
     password = forms.CharField(label=_("new password"), widget=forms.PasswordInput)
+
+
+class OwnPasswordForm(BootstrapMixin, forms.Form):
+    """Self-service change: the current password, then the new one twice."""
+
+    old_password = forms.CharField(
+        label=_("current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("new password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("new password, again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth.password_validation import password_validators_help_texts
+
+        super().__init__(*args, **kwargs)
+        self.fields["new_password"].help_text = " ".join(password_validators_help_texts())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return data
+
+
+class OtpForm(BootstrapMixin, forms.Form):
+    otp = forms.CharField(
+        label=_("code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+    )

@@ -2,7 +2,7 @@ from django.urls import path
 
 from shegong.common.urls import object_routes
 
-from . import views
+from . import login_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("accounts/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
     path("security/", views.security_overview, name="security"),
     path("security/<int:pk>/unlock/", views.security_unlock, name="security-unlock"),
+    # The login steps after the password, and one's own password.
+    path("login/two-factor/", login_views.two_factor, name="two-factor"),
+    path("login/two-factor/setup/", login_views.two_factor_setup, name="two-factor-setup"),
+    path("account/password/", login_views.password_change, name="password-change"),
 ]

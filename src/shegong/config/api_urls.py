@@ -1,12 +1,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from shegong.access.api import DivisionViewSet
+from shegong.accounts import auth_api
 from shegong.accounts.api import UserViewSet
 from shegong.activities.api import ActivityViewSet
-from shegong.audit.api import AccessList, ChangeList, LoginList
 from shegong.cases.api import CaseViewSet
 from shegong.clients.api import ClientViewSet
 from shegong.cockpit.api import CoverageReportView
@@ -41,11 +40,11 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("service-records", ServiceRecordViewSet, basename="service-record")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", auth_api.TokenView.as_view(), name="auth-token"),
+    path("auth/logout/", auth_api.LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", auth_api.LogoutAllView.as_view(), name="auth-logout-all"),
+    path("auth/password/", auth_api.PasswordView.as_view(), name="auth-password"),
     path("reports/coverage/", CoverageReportView.as_view(), name="report-coverage"),
-    path("audit/changes/", ChangeList.as_view(), name="audit-changes"),
-    path("audit/accesses/", AccessList.as_view(), name="audit-accesses"),
-    path("audit/logins/", LoginList.as_view(), name="audit-logins"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
