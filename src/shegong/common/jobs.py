@@ -4,9 +4,11 @@ The page reads the upload once to count its rows; a file too big to import while
 user waits is kept in storage, an ``ImportJob`` records it, and a task runs the same
 all-or-nothing import in the worker, publishing its progress through the cache."""
 
+import datetime
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 # Files with more rows than this are imported in the background.
 INLINE_ROWS = 2_000
+# Where a background import's upload waits for the worker.
+UPLOAD_DIR = "imports"
 MAX_STORED_ERRORS = 10_000
 
 
@@ -66,9 +70,74 @@ def import_upload(
     return run_import(rows, handle_row, columns, dry_run=dry_run), None
 
 
+def stale_after() -> datetime.timedelta:
+    """How long an upload may wait for the worker (SHEGONG_IMPORT_MAX_WAIT_HOURS, 24)."""
+    return datetime.timedelta(hours=getattr(settings, "SHEGONG_IMPORT_MAX_WAIT_HOURS", 24))
+
+
+def purge_stale_imports(now=None) -> int:
+    """Uploads hold ID numbers in clear: one the worker never took (queued, or taken by a
+    worker that died) longer than ``stale_after()`` ago is deleted and its job marked
+    failed with a message saying so; an upload no unfinished job names (a start rolled
+    back after the file was stored) goes too. Run by ``manage.py purge_stale_imports``,
+    by the worker before each import and on every new upload. Returns the jobs failed."""
+    now = now or timezone.now()
+    cutoff = now - stale_after()
+    hours = int(stale_after().total_seconds() // 3600)
+    failed = 0
+    unfinished = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    for pk in ImportJob.objects.filter(status__in=unfinished, created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(pk=pk).first()
+            if job is None or job.status not in unfinished:
+                continue  # finished meanwhile
+            with translation.override(job.language):
+                job.message = _(
+                    "The import waited more than %(hours)d hours for the background worker "
+                    "and was cancelled; its file was deleted and nothing was imported. "
+                    "Upload it again."
+                ) % {"hours": hours}
+            job.status, job.finished_at = ImportJob.Status.FAILED, now
+            job.save(update_fields=["status", "message", "finished_at"])
+            name = job.file_name
+            transaction.on_commit(lambda name=name: _delete_upload(name))
+            failed += 1
+    _delete_orphans(cutoff)
+    return failed
+
+
+def _delete_upload(name: str) -> None:
+    if name and default_storage.exists(name):
+        default_storage.delete(name)
+
+
+def _delete_orphans(cutoff) -> None:
+    """Files under imports/ older than ``cutoff`` that no unfinished job names."""
+    try:
+        _dirs, files = default_storage.listdir(UPLOAD_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    waiting = set(
+        ImportJob.objects.filter(
+            status__in=(ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+        ).values_list("file_name", flat=True)
+    )
+    for file in files:
+        name = f"{UPLOAD_DIR}/{file}"
+        try:
+            old = default_storage.get_modified_time(name) < cutoff
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        if old and name not in waiting:
+            default_storage.delete(name)
+
+
 @transaction.atomic
 def import_job_start(*, actor, kind: str, upload, dry_run: bool, total: int) -> ImportJob:
-    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", upload)
+    transaction.on_commit(purge_stale_imports, robust=True)  # no upload outlives its wait
+    stored = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.xlsx", upload)
     job = ImportJob.objects.create(
         kind=kind,
         file_name=stored,
@@ -86,6 +155,7 @@ def import_job_start(*, actor, kind: str, upload, dry_run: bool, total: int) -> 
 
 @task()
 def run_import_job(job_id: int) -> None:
+    purge_stale_imports()  # a worker that was down first clears what waited too long
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status != ImportJob.Status.QUEUED:
         return  # already taken (a worker restarted mid-job)

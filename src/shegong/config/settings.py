@@ -316,6 +316,9 @@ TASKS = {
         }[os.environ.get("SHEGONG_TASKS_BACKEND", "database")]
     }
 }
+# A background import's upload (ID numbers in clear) waits this long for the worker, then
+# is deleted and its job failed (manage.py purge_stale_imports, the worker, every upload).
+SHEGONG_IMPORT_MAX_WAIT_HOURS = int(os.environ.get("SHEGONG_IMPORT_MAX_WAIT_HOURS", "24"))
 
 # The cache carries a job's progress from the worker to the pages: it must be shared
 # between processes, so files by default and Redis in production.
