@@ -6,6 +6,7 @@ from shegong.access.api import DivisionViewSet
 from shegong.accounts import auth_api
 from shegong.accounts.api import UserViewSet
 from shegong.activities.api import ActivityViewSet
+from shegong.audit.api import AccessList, ChangeList, LoginList
 from shegong.cases.api import CaseViewSet
 from shegong.clients.api import ClientViewSet
 from shegong.cockpit.api import CoverageReportView
@@ -45,6 +46,9 @@ urlpatterns = [
     path("auth/logout-all/", auth_api.LogoutAllView.as_view(), name="auth-logout-all"),
     path("auth/password/", auth_api.PasswordView.as_view(), name="auth-password"),
     path("reports/coverage/", CoverageReportView.as_view(), name="report-coverage"),
+    path("audit/changes/", ChangeList.as_view(), name="audit-changes"),
+    path("audit/accesses/", AccessList.as_view(), name="audit-accesses"),
+    path("audit/logins/", LoginList.as_view(), name="audit-logins"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
