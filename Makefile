@@ -61,6 +61,10 @@ run: demo messages
 	@echo "      $$(cat var/demo-password.txt 2>/dev/null || echo '(SHEGONG_ADMIN_PASSWORD)')"
 	@echo "  Other demo accounts (same password): station, room, sysadmin, secadmin, auditor,"
 	@echo "  buyer (purchasing department), agency (agency staff), evaluator (third-party evaluator)."
+	@echo "  admin, sysadmin, secadmin and auditor also enter a second factor: add the TOTP secret"
+	@echo "  in var/demo-otp.txt to an authenticator app, or print the current code with"
+	@echo "      SHEGONG_DEBUG=1 $(MANAGE) demo_otp"
+	@echo "      (secret: $$(sed -n 's/^secret: //p' var/demo-otp.txt 2>/dev/null))"
 	@echo ""
 	@# The worker runs background jobs (large imports); it stops with the server. Uploads
 	@# that waited too long for a worker (they hold ID numbers) are deleted first.

@@ -88,3 +88,21 @@ def account(division, username, display_name, role, password, **grant) -> User |
     )
     access_services.grant_add(user=user, role=role, actor=None, **grant)
     return user
+
+
+# The demo accounts that log in with a second factor (access.models.TWO_FACTOR_ROLES).
+TWO_FACTOR_ACCOUNTS = ("admin", "sysadmin", "secadmin", "auditor")
+
+
+def enrol_two_factor(key_hex: str, *, replace: bool) -> list[User]:
+    """Give the demo administrators one authenticator secret (``key_hex``), so that one entry
+    in an authenticator app logs in as any of them. Without ``replace``, an account that
+    has an authenticator already (the one seeded before, or its own) keeps it."""
+    enrolled = []
+    for user in User.objects.filter(username__in=TWO_FACTOR_ACCOUNTS).order_by("username"):
+        if not access_services.requires_two_factor(user):
+            continue
+        if replace or access_services.totp_device_of(user) is None:
+            access_services.totp_enrol_with_key(user=user, key=key_hex)
+        enrolled.append(user)
+    return enrolled
