@@ -24,9 +24,7 @@ BOTH_TOWNS = "500112002 500112004"
 def two_stations(world):
     """Station staff of towns A and B: two scope prefixes."""
     user = make_user("two_stations", Role.STATION_STAFF, world.station_a)
-    access_services.grant_add(
-        user=user, role=Role.STATION_STAFF, unit=world.station_b, actor=None
-    )
+    access_services.grant_add(user=user, role=Role.STATION_STAFF, unit=world.station_b, actor=None)
     return user
 
 
@@ -35,7 +33,9 @@ def served(world):
     """A client in each town, a case, a service record and a group in town A."""
     elder = make(world, name="刘奶奶", village=VILLAGE_A1)
     make(world, name="回兴人", village=VILLAGE_B1)
-    CaseFactory(client=elder, actor=world.users.room_a1, unit=world.room_a1, case_worker=world.cw_a1)
+    CaseFactory(
+        client=elder, actor=world.users.room_a1, unit=world.room_a1, case_worker=world.cw_a1
+    )
     ServiceRecordFactory(actor=world.users.room_a1, unit=world.room_a1, clients=[elder])
     ActivityFactory(actor=world.users.station_a, unit=world.station_a, leader=world.sw_a)
     return elder
@@ -94,7 +94,7 @@ def test_the_client_export_counts_the_rows_it_carried(world, client, two_station
     assert the_export(two_stations).rows == 2
 
 
-def test_the_evaluation_sheet_export_is_logged(market, client):
+def test_the_evaluation_sheet_export_is_logged(market, client):  # noqa: F811 (the fixture)
     world = market
     evaluation = assign_evaluation(world, contracted(world))
     client.force_login(world.users.evaluator)

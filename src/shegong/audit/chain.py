@@ -15,7 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 
 
 def _plain(value):
@@ -107,10 +107,13 @@ def rechain(model, head_model, name: str, fields: tuple[str, ...]) -> None:
     historical models know neither ``chain_name`` nor ``chain_fields``): each row, oldest
     first, to the one before, and the head to the newest."""
     previous = ""
-    for record in model.objects.order_by("id").iterator():
+    for record in models.QuerySet(model).order_by("id").iterator():
         record.chain_name, record.chain_fields = name, fields
         record.prev_hash = previous
         record.hash = row_hash(record, previous)
-        model.objects.filter(pk=record.pk).update(prev_hash=record.prev_hash, hash=record.hash)
+        # A plain queryset: the model's own refuses updates.
+        models.QuerySet(model).filter(pk=record.pk).update(
+            prev_hash=record.prev_hash, hash=record.hash
+        )
         previous = record.hash
     head_model.objects.update_or_create(name=name, defaults={"last_hash": previous})
