@@ -105,7 +105,7 @@ class OwnPasswordForm(BootstrapMixin, forms.Form):
 
 class OtpForm(BootstrapMixin, forms.Form):
     otp = forms.CharField(
-        label=_("code"),
+        label=_("verification code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}

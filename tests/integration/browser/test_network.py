@@ -8,7 +8,7 @@ from shegong.network.models import Unit
 from shegong.people.models import Certificate
 from tests.conftest import PASSWORD, TOWN_A
 
-from .pages import EMPTY_TOWN, PHONE, SHOTS, log_in, submit_login, zh_text
+from .pages import EMPTY_TOWN, PHONE, SHOTS, change_password, log_in, submit_login, zh_text
 
 
 def test_login_coverage_and_drilldown(live_server, live_world, open_page):
@@ -197,6 +197,9 @@ def test_district_creates_an_account_that_sees_only_its_town(live_server, live_w
     expect(page).to_have_url(re.compile(r"/login/"))
 
     submit_login(page, base, "zhanzhang", password)
+    # A generated password is changed at the first login, before any other page.
+    expect(page).to_have_url(re.compile(r"/account/password/"))
+    change_password(page, password, "Zhanzhang-Passw0rd!")
     expect(page).to_have_url(f"{base}/")
     page.goto(f"{base}/units/")
     names = page.locator("main table tbody tr td:first-child")
