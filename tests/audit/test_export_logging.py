@@ -117,3 +117,40 @@ def test_exports_of_the_audit_logs_are_logged_too(world, client):
         assert client.get(url, {"export": "xlsx", "user": "district"}).status_code == 200
         log = AccessLog.objects.filter(user=world.users.auditor).order_by("-id").first()
         assert (log.object_type, log.filters) == (object_type, {"username": "district"})
+
+
+def test_an_attachment_download_is_logged(world, client, served):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shegong.records.models import Attachment, ServiceRecord
+
+    record = ServiceRecord.objects.get()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    client.force_login(world.users.room_a1)
+    upload = SimpleUploadedFile("consent.png", png)
+    client.post(f"/service-records/{record.pk}/attachments/", {"file": upload, "kind": "photo"})
+    attachment = Attachment.objects.get()
+    response = client.get(f"/service-records/{record.pk}/attachments/{attachment.pk}/")
+    assert response.status_code == 200
+    log = the_export(world.users.room_a1)
+    assert (log.object_type, log.object_id, log.rows) == ("attachment", str(attachment.pk), 1)
+    assert log.filters == {"service_record": str(record.pk)}
+    assert log.scope == world.room_a1.division_id
+
+
+def test_the_import_error_report_is_logged(world, client):
+    from shegong.common.models import ImportJob
+
+    job = ImportJob.objects.create(
+        kind="roster",
+        original_name="名单.xlsx",
+        created_by=world.users.station_a,
+        status=ImportJob.Status.FAILED,
+        errors=[[3, "id_number", "This person is already registered: 张三 (no. 1)."]],
+    )
+    client.force_login(world.users.station_a)
+    response = client.get(f"/imports/{job.pk}/", {"export": "xlsx"})
+    assert response.status_code == 200
+    log = the_export(world.users.station_a)
+    assert (log.object_type, log.rows) == ("import_errors", 1)
+    assert log.filters == {"import_job": str(job.pk), "kind": "roster"}

@@ -179,15 +179,23 @@ def security_unlock(request, pk):
 @scoped_page
 def import_job_detail(request, pk):
     """A background import's progress (polled by htmx) and, once done, its report."""
-    from shegong.common.exports import table_workbook, xlsx_response
+    from shegong.audit.exports import logged_xlsx
     from shegong.common.jobs import progress_of
     from shegong.common.models import ImportJob
 
     # A job is its uploader's alone: nobody else learns even that it exists.
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
     if request.GET.get("export") == "xlsx" and job.errors:
-        sheet = table_workbook(_("Errors"), [_("Row"), _("Column"), _("Problem")], job.errors)
-        return xlsx_response(sheet, "import-errors.xlsx")
+        # A refusal may name a person already registered: logged like any export.
+        return logged_xlsx(
+            user=request.user,
+            object_type="import_errors",
+            title=_("Errors"),
+            headers=[_("Row"), _("Column"), _("Problem")],
+            rows=job.errors,
+            filename="import-errors.xlsx",
+            filters={"import_job": job.pk, "kind": job.kind},
+        )
     done, total = progress_of(job)
     context = {
         "job": job,

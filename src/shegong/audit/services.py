@@ -47,11 +47,19 @@ def _clean(value, length: int) -> str:
 
 
 def export_logged(
-    *, user, object_type: str, rows: int, filters: dict | None = None, scope=None, fields=""
+    *,
+    user,
+    object_type: str,
+    rows: int,
+    filters: dict | None = None,
+    scope=None,
+    fields="",
+    object_id="",
 ) -> AccessLog:
     """Log an export of personal data: who, what, the reader's whole scope (``scope``, by
     default every division prefix it reads), the filters it applied (empty ones left out)
-    and how many rows it carried. Called by every export path before it answers."""
+    and how many rows it carried (``object_id``: the one record of a file download).
+    Called by every export path before it answers."""
     prefixes = tuple(scope) if scope is not None else reader_scope(user)
     kept = {
         _clean(k, 50): _clean(v, 200)
@@ -62,7 +70,7 @@ def export_logged(
         user=user,
         action=AccessLog.Action.EXPORT,
         object_type=_clean(object_type, 50),
-        object_id="",
+        object_id=_clean(object_id, 50),
         fields=_clean(fields or _("list export"), 200),
         reason=_clean(_("list export"), 200),
         division_code=_common_division(prefixes),

@@ -130,7 +130,19 @@ def attachment_download(request, pk, attachment_id):
     """Files go out only through the record's scope (never a public media URL)."""
     from django.shortcuts import get_object_or_404
 
+    from shegong.audit.services import export_logged
     from shegong.common.views import file_download
 
     record = selectors.record_get(request.user, pk)
-    return file_download(get_object_or_404(record.attachments, pk=attachment_id).file)
+    attachment = get_object_or_404(record.attachments, pk=attachment_id)
+    response = file_download(attachment.file)
+    # An attachment (a consent form, a sign-in sheet) carries personal data: logged.
+    export_logged(
+        user=request.user,
+        object_type="attachment",
+        object_id=attachment.pk,
+        rows=1,
+        fields=_("file"),
+        filters={"service_record": record.pk},
+    )
+    return response
