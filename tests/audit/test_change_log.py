@@ -84,6 +84,20 @@ def test_a_case_change_is_in_the_log_with_who_and_what(world, client):
     assert row["action_code"] == "+"
 
 
+def test_the_auditor_reads_which_record_changed_never_the_clients_name(world, client):
+    case = open_case(world)
+    client.force_login(world.users.auditor)
+    page = client.get("/audit/")
+    assert "刘奶奶" not in page.content.decode()
+    rows = {r["type"]: r for r in page.context["rows"]}
+    assert rows["clients.client"]["object"] == "" and rows["cases.case"]["object"] == ""
+    assert rows["cases.case"]["object_id"] == str(case.pk)
+    api = api_for(world.users.auditor).get("/api/v1/audit/changes/")
+    assert "刘奶奶" not in api.content.decode()
+    # Records that are nobody's personal file keep their name.
+    assert rows["network.unit"]["object"] or rows["access.user"]["object"]
+
+
 def test_filters_by_user_type_dates_and_action(world, client):
     open_case(world)
     world.room_a1.name = "五星路社区工作室（新）"

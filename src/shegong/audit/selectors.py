@@ -3,6 +3,7 @@
 accesses and the login records. Each answers a queryset, paged by the caller in SQL."""
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -16,6 +17,8 @@ from shegong.divisions.codes import Level
 
 from .models import AccessLog, LoginEvent
 from .registry import history_key, history_source, history_sources
+
+CLIENT = "clients.client"
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -90,7 +93,7 @@ def change_rows(values) -> list[dict]:
                 "kind": model._meta.model_name,
                 "what": label,
                 "object_id": str(value["audit_record"]),
-                "object": _object_text(record),
+                "object": _object_text(model, record),
                 "action_code": record.history_type,
                 "action": ACTIONS.get(record.history_type, record.history_type),
             }
@@ -98,11 +101,30 @@ def change_rows(values) -> list[dict]:
     return rows
 
 
-def _object_text(record) -> str:
+@functools.cache
+def names_a_client(model, depth: int = 3) -> bool:
+    """Whether ``model``'s records are a client's, or hang off one (a consent, a visit, a
+    case goal): their text names the client or holds its details."""
+    if model._meta.label_lower == CLIENT:
+        return True
+    if depth == 0:
+        return False
+    return any(
+        field.many_to_one and names_a_client(field.related_model, depth - 1)
+        for field in model._meta.concrete_fields
+        if field.related_model is not None and field.related_model is not model
+    )
+
+
+def _object_text(model, record) -> str:
+    """What the changed record is called, except for a client's records: the auditor
+    reads who changed which record, not the client's name or details (三员分立)."""
+    if names_a_client(model):
+        return ""
     try:
         return str(record.instance)
     except (ObjectDoesNotExist, AttributeError, TypeError, ValueError):
-        return f"#{record.pk}"
+        return ""
 
 
 def _scope_tokens():
