@@ -21,6 +21,16 @@ class CanAudit(permissions.BasePermission):
         return can_view_audit(request.user)
 
 
+# The filters as the API documents them (in English, whatever the server's language).
+PARAMETER_HELP = {
+    "user": "username of the account that acted",
+    "start": "first day, YYYY-MM-DD (the district's time)",
+    "end": "last day, YYYY-MM-DD, included",
+    "type": "record type",
+    "action": "action or event",
+}
+
+
 def _parameters(form_class) -> list[OpenApiParameter]:
     """The filter form's fields as the operation's query parameters."""
     parameters = []
@@ -30,7 +40,9 @@ def _parameters(form_class) -> list[OpenApiParameter]:
         if isinstance(field, forms.ChoiceField):
             enum = [value for value, _label in field.choices if value]
         parameters.append(
-            OpenApiParameter(name, kind, description=str(field.label), enum=enum, required=False)
+            OpenApiParameter(
+                name, kind, description=PARAMETER_HELP[name], enum=enum, required=False
+            )
         )
     return parameters
 
@@ -65,6 +77,8 @@ class ChangeSerializer(serializers.Serializer):
 
 class AccessSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username")
+    scope = serializers.CharField(help_text="every division prefix the reader could read")
+    filters = serializers.DictField(child=serializers.CharField(), help_text="filters applied")
 
     class Meta:
         model = AccessLog

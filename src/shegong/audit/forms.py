@@ -15,8 +15,8 @@ CHANGE_ACTIONS = {"created": "+", "changed": "~", "deleted": "-"}
 
 class LogFilter(BootstrapMixin, forms.Form):
     user = forms.CharField(label=_("username"), required=False, max_length=150)
-    start = forms.DateField(label=_("from"), required=False)
-    end = forms.DateField(label=_("to"), required=False)
+    start = forms.DateField(label=_("start date"), required=False)
+    end = forms.DateField(label=_("end date"), required=False)
 
     def clean(self):
         data = super().clean()
