@@ -170,3 +170,41 @@ def test_the_content_security_policy_allows_the_qr_code(world, client):
         and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     )
     assert "<script" not in response.content.decode().split("<main", 1)[1].split("</main>")[0]
+
+
+def security_admin(world):
+    user = services.user_create(
+        actor=None,
+        username="secadmin",
+        display_name="s",
+        division=world.div["500112"],
+        password=PASSWORD,
+    )[0]
+    services.grant_add(user=user, role=Role.SECURITY_ADMIN, unit=world.center, actor=None)
+    return user
+
+
+def test_a_security_administrator_resets_a_lost_second_factor(world, client):
+    from tests.conftest import verify_second_factor
+
+    secadmin = security_admin(world)
+    district = world.users.district
+    enrol(district)
+    client.force_login(secadmin)
+    verify_second_factor(client, secadmin)
+    page = client.get("/security/").content.decode()
+    assert 'id="two-factor-accounts"' in page and "district" in page
+    response = client.post(f"/security/{district.pk}/two-factor/reset/")
+    assert response.status_code == 302
+    assert services.totp_device_of(district) is None
+    assert district.history.filter(history_change_reason="two-factor reset").exists()
+    # The next login enrols again.
+    other = client.__class__()
+    login(other, "district")
+    assert other.get("/").url.startswith("/login/two-factor/setup/")
+    # Nobody resets their own, and other administrators may not reset at all.
+    assert client.post(f"/security/{secadmin.pk}/two-factor/reset/").status_code == 403
+    sysadmin = client.__class__()
+    sysadmin.force_login(world.users.sysadmin)
+    verify_second_factor(sysadmin, world.users.sysadmin)
+    assert sysadmin.post(f"/security/{district.pk}/two-factor/reset/").status_code == 403

@@ -326,17 +326,23 @@ def otp_verify(*, user: User, token: str):
 
 @transaction.atomic
 def two_factor_reset(*, user: User, actor) -> int:
-    """Remove the account's authenticator and recovery codes (a lost phone): it enrols again
-    at its next login. Returns how many devices went."""
+    """A security administrator removes the account's authenticator and recovery codes (a
+    lost phone): the account enrols again at its next login, and its API tokens end. The
+    account's history records who did it. Returns how many devices went."""
     from django_otp import devices_for_user
 
-    _ensure_may_touch(actor, user)
-    if actor is not None and actor.pk == user.pk:
-        raise PermissionDenied(_("You may not reset your own second factor."))
+    if actor is not None:
+        if not scoping.has_role(actor, Role.SECURITY_ADMIN):
+            raise PermissionDenied(_("Only a security administrator resets a second factor."))
+        if actor.pk == user.pk:
+            raise PermissionDenied(_("You may not reset your own second factor."))
+    user = User.objects.select_for_update().get(pk=user.pk)
     devices = list(devices_for_user(user, confirmed=None))
     for device in devices:
         device.delete()
     tokens_revoke(user=user)
+    user._change_reason = "two-factor reset"
+    save_with_history(user, actor=actor, update_fields=["must_change_password"])
     return len(devices)
 
 

@@ -96,3 +96,21 @@ def _grant_text(record) -> str:
     elif record.agency_id:
         where = Agency.objects.filter(pk=record.agency_id).values_list("name", flat=True).first()
     return f"{Role(record.role).label} @ {where or '-'}"
+
+
+def two_factor_accounts(actor):
+    """The accounts in the actor's security scope that log in with a second factor, each
+    with whether it has enrolled an authenticator."""
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from shegong.access.models import TWO_FACTOR_ROLES
+
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        security_users(actor)
+        .filter(Q(grants__role__in=TWO_FACTOR_ROLES) | Q(is_staff=True), is_active=True)
+        .distinct()
+        .annotate(enrolled=Exists(enrolled))
+        .order_by("username")
+    )

@@ -15,6 +15,11 @@ urlpatterns = [
     path("accounts/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
     path("security/", views.security_overview, name="security"),
     path("security/<int:pk>/unlock/", views.security_unlock, name="security-unlock"),
+    path(
+        "security/<int:pk>/two-factor/reset/",
+        views.security_two_factor_reset,
+        name="security-two-factor-reset",
+    ),
     # The login steps after the password, and one's own password.
     path("login/two-factor/", login_views.two_factor, name="two-factor"),
     path("login/two-factor/setup/", login_views.two_factor_setup, name="two-factor-setup"),

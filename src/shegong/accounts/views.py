@@ -157,11 +157,18 @@ def security_overview(request):
         "failures": settings.AXES_FAILURE_LIMIT,
         "lock_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "password_days": settings.SHEGONG_PASSWORD_MAX_AGE_DAYS,
+        "password_history": settings.SHEGONG_PASSWORD_HISTORY,
+        "token_hours": settings.REST_KNOX["TOKEN_TTL"].total_seconds() / 3600,
     }
     return render(
         request,
         "accounts/security.html",
-        {"failures": selectors.login_failures(request.user), "policy": policy},
+        {
+            "failures": selectors.login_failures(request.user),
+            "two_factor": selectors.two_factor_accounts(request.user),
+            "policy": policy,
+        },
     )
 
 
@@ -173,6 +180,20 @@ def security_unlock(request, pk):
     account = get_object_or_404(selectors.security_users(request.user), pk=pk)
     services.user_unlock(user=account, actor=request.user)
     messages.success(request, _("Failed logins have been cleared; the account can log in."))
+    return redirect("accounts:security")
+
+
+@require_POST
+@security_page
+def security_two_factor_reset(request, pk):
+    """A lost phone: the account enrols a new authenticator at its next login."""
+    account = get_object_or_404(selectors.security_users(request.user), pk=pk)
+    services.two_factor_reset(user=account, actor=request.user)
+    messages.success(
+        request,
+        _("The second factor of %(user)s has been reset: it enrols again at its next login.")
+        % {"user": account.username},
+    )
     return redirect("accounts:security")
 
 
