@@ -14,6 +14,7 @@ personal data in. A record is visible exactly when its scope code (the client's 
 client records, the holding unit's division for unit records) starts with one of them.
 """
 
+import functools
 import json
 import re
 from contextlib import ExitStack
@@ -82,8 +83,6 @@ AREAS = {
     "nobody": (),
 }
 PERSONAS = list(AREAS)
-UNITS = ["center", "station_a", "station_b", "room_a1", "room_a2", "room_b1", "other_station"]
-WORKERS = ["sw_a", "cw_a1", "cw_a2", "cw_b1", "other_worker"]
 
 # The scope edges: (tag, client's village, unit holding the client's case and the unit's
 # own records). The tags are the markers' first characters, unlikely anywhere else.
@@ -347,24 +346,58 @@ def leaked(text: str, objects, persona: str, area=None) -> list[str]:
 # --- Walking the URL configuration ---------------------------------------------------------
 
 
-def routes(patterns=None, prefix=""):
+def _methods(callback) -> frozenset | None:
+    """The HTTP methods a view answers, where it says (a router's actions, a function
+    view's ``require_POST``); None for any."""
+    actions = getattr(callback, "actions", None)
+    if actions is not None:
+        return frozenset(actions)
+    view = callback
+    while view is not None:
+        code = getattr(view, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            cell = view.__closure__[code.co_freevars.index("request_method_list")]
+            return frozenset(m.lower() for m in cell.cell_contents)
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def route_table(patterns=None, prefix="") -> dict[str, frozenset | None]:
     """Every route of the URL configuration but the Django admin's (configuration, its own
-    role, tested in tests/access), as a path template with Django's ``<name>`` converters;
-    the router's format-suffix twins are left out (same view, same answer)."""
+    role, tested in tests/access), as a path template with Django's ``<name>`` converters,
+    and the methods it answers; the router's format-suffix twins are left out (same view,
+    same answer)."""
+    table = {}
     for p in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(p, URLResolver):
             if str(p.pattern) != "admin/":
-                yield from routes(p.url_patterns, prefix + str(p.pattern))
+                table |= route_table(p.url_patterns, prefix + str(p.pattern))
         elif isinstance(p, URLPattern):
             route = prefix + str(p.pattern)
             if "format" in route:
                 continue
             route = route.replace("^", "").replace("$", "")
             route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)
-            yield "/" + route.replace("\\", "")
+            table["/" + route.replace("\\", "")] = _methods(p.callback)
+    return table
+
+
+@functools.cache
+def _routes() -> dict[str, frozenset | None]:
+    return route_table()
+
+
+def routes() -> list[str]:
+    return list(_routes())
+
+
+def answers_get(route: str) -> bool:
+    methods = _routes()[route]
+    return methods is None or "get" in methods
 
 
 def kwargs_of(route: str) -> list[str]:
+    """The names in the route; an object's id is ``pk`` (or ``code``, a division's)."""
     return re.findall(r"<(?:\w+:)?(\w+)>", route)
 
 
