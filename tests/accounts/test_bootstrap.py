@@ -27,6 +27,11 @@ def test_registers_the_centre_and_its_district_administrator():
     assert not admin.is_superuser and not admin.is_staff
     password = re.search(r"First password .*: (\S+)", printed).group(1)
     assert admin.check_password(password)
+    # Generated: changed at the first login, which also enrols an authenticator app.
+    assert admin.must_change_password
+    from shegong.access.services import requires_two_factor
+
+    assert requires_two_factor(admin)
 
 
 def test_keeps_an_existing_centre(world):

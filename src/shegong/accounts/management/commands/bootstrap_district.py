@@ -45,3 +45,7 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(f"{center.name}: district administrator '{admin}' created.")
         self.stdout.write(f"First password (shown once, change it at first login): {password}")
+        self.stdout.write(
+            "At the first login the administrator chooses a new password and enrols an "
+            "authenticator app (second factor)."
+        )
