@@ -329,3 +329,34 @@ def test_every_route_is_walked_by_the_matrix(town):
     skipped = [r for r in matrix.routes() if r not in walked]
     assert all(r in NOT_WALKED or re.search(SELF_SERVICE, r) for r in skipped), skipped
     assert len(walked) > 150
+
+
+# Who opens the project: the district, the station whose town it serves (room B1 is in
+# town B), the agency that delivers it (each of its accounts), its purchasing department
+# and the evaluator assigned to it. Nobody else learns it exists.
+PROJECT_READERS = {"district", "station_b", "agency_a", "agency_room", "purchaser", "evaluator"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_units_workers_and_the_project_open_by_the_personas_area(town, client, persona):
+    """Units and workers are read by the same area as the records (the agency that operates
+    the centre does not see the centre's district, nor station B's town); the project by
+    its parties only."""
+    client.force_login(getattr(town.users, persona))
+    units = [town.center, town.station_a, town.room_a2, town.room_b1, town.station_b]
+    workers = [town.sw_a, town.cw_a2, town.cw_b1, town.other_worker]
+    expected = [(f"units/{u.pk}/", u.division_id) for u in units]
+    expected += [(f"workers/{w.pk}/", w.division_id) for w in workers]
+    wrong = []
+    for path, code in expected:
+        visible = any(code.startswith(p) for p in AREAS[persona])
+        for prefix in ("/", "/api/v1/"):
+            status = client.get(prefix + path).status_code
+            if status != (200 if visible else 404):
+                wrong.append((prefix + path, status))
+    project = town.project.pk
+    for path in (f"/projects/{project}/", f"/api/v1/projects/{project}/"):
+        status = client.get(path).status_code
+        if status != (200 if persona in PROJECT_READERS else 404):
+            wrong.append((path, status))
+    assert not wrong, wrong
