@@ -312,6 +312,7 @@ def elsewhere(world):
         "evidence_id": 1,
         "attachment_id": 1,
         "metric": "visits",
+        "other_pk": ids["clients"],  # a merge with another district's client
     }
     return SimpleNamespace(ids=ids, nested=nested)
 
@@ -324,7 +325,7 @@ def object_routes(patterns, prefix=""):
                 yield from object_routes(p.url_patterns, prefix + str(p.pattern))
         elif isinstance(p, URLPattern):
             route = prefix + str(p.pattern)
-            if "pk" in route and "format" not in route:
+            if re.search(r"<(\w+:)?(pk|code)>|\(\?P<(pk|code)>", route) and "format" not in route:
                 yield route
 
 
@@ -335,9 +336,12 @@ def path_for(route, elsewhere):
     if resource in PUBLIC_REGISTERS:
         return None
     assert resource in elsewhere.ids, f"no out-of-scope object for {route}"
-    path = re.sub(r"<int:pk>|\(\?P<pk>[^)]*\)", str(elsewhere.ids[resource]), path)
+    object_id = str(elsewhere.ids[resource])
+    path = re.sub(r"<(?:int:|str:)?(?:pk|code)>|\(\?P<(?:pk|code)>[^)]*\)", object_id, path)
     for name, value in elsewhere.nested.items():
         path = re.sub(rf"<(?:int|str):{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
+    # A part left unfilled would be a 404 of the resolver's, proving nothing.
+    assert not re.search(r"<\w|\(\?P", path), f"unfilled part of {route}: {path}"
     return path
 
 
