@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shegong.common.fields import actor_link, creation_time, link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 from shegong.network.models import ScopedByUnitQuerySet
 
 
@@ -27,7 +27,7 @@ class GoalsMet(models.TextChoices):
     NOT = "not", _("not met")
 
 
-class Activity(WithHistory):
+class Activity(Versioned, WithHistory):
     """A group (小组) or a community activity (社区活动) run by a unit. Each session held is a
     service record linked here, so it counts in the ledger like any other service."""
 

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from shegong.clients.models import RiskTier, ScopedByClientQuerySet
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 
 
 class Stage(models.TextChoices):
@@ -49,7 +49,7 @@ class CaseQuerySet(ScopedByClientQuerySet):
         return self.open().exclude(stage=Stage.CLOSING)
 
 
-class Case(WithHistory):
+class Case(Versioned, WithHistory):
     """One client's casework at a room or station, from intake to an approved closure."""
 
     history_division = "unit__division__code"
@@ -124,7 +124,7 @@ class Case(WithHistory):
         return sum(1 for g in self.goals.all() if g.met)
 
 
-class CaseGoal(WithHistory):
+class CaseGoal(Versioned, WithHistory):
     history_division = "case__unit__division__code"
 
     case = belongs_to(Case, related_name="goals")

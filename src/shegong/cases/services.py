@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from shegong.access.models import Role
 from shegong.access.scoping import grants_of, has_role, in_scope
-from shegong.common.services import save_with_history
+from shegong.common.services import save_with_history, step_locked
 from shegong.divisions.codes import covers
 from shegong.network.models import UnitKind
 
@@ -58,7 +58,9 @@ def _event(case, kind, actor, note="", on=None):
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
+    """The case locked for a step, refused if another step moved its stage since the
+    caller read it (compare-and-set on the stage)."""
+    return step_locked(case, "stage")
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 from shegong.access.querysets import ScopedQuerySet
 from shegong.common.crypto import EncryptedTextField
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 from shegong.people.models import Gender
 
 
@@ -52,7 +52,7 @@ class DisabilityCategory(models.TextChoices):
     MULTIPLE = "multiple", _("multiple")
 
 
-class Client(models.Model):
+class Client(Versioned):
     """A service recipient. Always hangs off a village code: no village, no record."""
 
     history_division = "division__code"
@@ -135,6 +135,23 @@ class Membership(WithHistory):
         return f"{self.client} · {self.group}"
 
 
+class ConsentRelation(models.TextChoices):
+    """Who gave a consent, for the client. PIPL art. 31: for a child under 14 only a
+    parent or another guardian may consent (``GUARDIANS``)."""
+
+    SELF = "self", _("the client (self)")
+    PARENT = "parent", _("father or mother")
+    GUARDIAN = "guardian", _("other legal guardian")
+    SPOUSE = "spouse", _("spouse")
+    CHILD = "child", _("son or daughter")
+    RELATIVE = "relative", _("other close relative")
+    AGENT = "agent", _("authorised agent")
+    OTHER = "other", _("other")
+
+
+GUARDIANS = (ConsentRelation.PARENT, ConsentRelation.GUARDIAN)
+
+
 class Consent(WithHistory):
     """Consent to process the client's information (PIPL art. 14, 31)."""
 
@@ -142,7 +159,9 @@ class Consent(WithHistory):
 
     client = belongs_to(Client, _("client"), related_name="consents")
     given_by = models.CharField(_("given by"), max_length=50)
-    relation = models.CharField(_("relation to the client"), max_length=30)
+    relation = models.CharField(
+        _("relation to the client"), max_length=30, choices=ConsentRelation.choices
+    )
     purpose = models.CharField(_("purpose"), max_length=200)
     given_on = models.DateField(_("given on"))
 

@@ -11,8 +11,28 @@ from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .services import VersionConflict, expecting
+
+
+def etag(instance) -> str:
+    """The ``ETag`` of a versioned record: its version, quoted."""
+    return f'"{instance.version}"'
+
+
+def is_versioned(instance) -> bool:
+    from .models import Versioned
+
+    return isinstance(instance, Versioned) and instance.pk is not None
+
 
 def exception_handler(exc, context):
+    if isinstance(exc, VersionConflict):
+        # A stale If-Match: 412, naming the problem and the version now current.
+        return Response(
+            {"detail": exc.message_dict["version"][0], "version": exc.current.version},
+            status=412,
+            headers={"ETag": etag(exc.current)},
+        )
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -40,7 +60,48 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().visible_to(request.user)
 
 
-class StepMixin:
+class VersionedMixin:
+    """Optimistic concurrency for a viewset of versioned records (``common.models.Versioned``):
+
+    - the detail read, a create, an update and a step answer the record's version as the
+      ``ETag`` (``"3"``);
+    - an update (PUT, PATCH) or a step sent with ``If-Match`` runs only if the record is
+      still at that version: the row is locked and compared inside the write's transaction,
+      and a stale one is a 412 with the version now current (``exception_handler``). Without
+      ``If-Match`` the write goes ahead, and the services still lose no other writer's
+      change (``common.services.model_update``, compare-and-set steps)."""
+
+    etag_object = None
+
+    def get_object(self):
+        self.etag_object = super().get_object()
+        return self.etag_object
+
+    def precondition(self, instance):
+        """The write, refused (VersionConflict) when ``If-Match`` names a version of
+        ``instance`` that is no longer current: checked at once and again where the service
+        locks or saves the row, inside its own transaction (``services.expecting``)."""
+        if_match = self.request.headers.get("If-Match")
+        return expecting(instance, if_match if is_versioned(instance) else None)
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        self.etag_object = serializer.instance
+
+    def perform_update(self, serializer):
+        with self.precondition(serializer.instance):
+            super().perform_update(serializer)
+        self.etag_object = serializer.instance
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        obj = self.etag_object
+        if 200 <= response.status_code < 300 and obj is not None and is_versioned(obj):
+            response["ETag"] = etag(obj)
+        return response
+
+
+class StepMixin(VersionedMixin):
     """Lifecycle steps as POST actions of a viewset: each action names the serializer that
     reads its body and the service that takes the step, and the mixin does the rest.
 
@@ -66,17 +127,27 @@ class StepMixin:
         when ``created``)."""
         obj = self.get_object()
         data = self.step_input(request, serializer_class)
-        result = service(
-            **{self.step_object: obj},
-            actor=request.user,
-            **(prepare(data) if prepare else data),
-        )
+        with self.precondition(obj):
+            result = service(
+                **{self.step_object: obj},
+                actor=request.user,
+                **(prepare(data) if prepare else data),
+            )
         status = 201 if created else 200
+        if answer is not None or created:
+            self.etag_object = None  # the answer is another record
         if answer is not None:
             return Response(answer(result, context=self.get_serializer_context()).data, status)
         if created:
             return Response({"id": result.pk}, status=status)
-        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
+        self.etag_object = self.get_queryset().get(pk=obj.pk)
+        return Response(self.get_serializer(self.etag_object).data)
+
+
+class CreatedSerializer(serializers.Serializer):
+    """The answer of a step that adds a row and does not show it (``StepMixin.step``)."""
+
+    id = serializers.IntegerField()
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -42,10 +42,60 @@ class BootstrapMixin:
 
 class ServiceValidatedForm(forms.ModelForm):
     """A model form whose instance a service validates and saves: the form checks its
-    fields, the service the whole record (``submit_form`` puts its errors on the fields)."""
+    fields, the service the whole record (``submit_form`` puts its errors on the fields).
+
+    Editing a versioned record (``common.models.Versioned``), the form carries the version
+    it showed as a hidden ``version`` field; ``submit_form`` saves only if the record is
+    still at that version, and otherwise shows the conflict and the current values."""
+
+    def __init__(self, *args, **kwargs):
+        from .api import is_versioned
+
+        super().__init__(*args, **kwargs)
+        if is_versioned(self.instance):
+            # Text, not a number: a version that is no number is a conflict, not a hidden
+            # field's error nobody sees (``services.parse_version``).
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=12
+            )
+            self.initial.setdefault("version", self.instance.version)
 
     def _post_clean(self):
         pass
+
+
+def _expected_version(form):
+    """The version an edit form showed (None: not a versioned edit, or none posted)."""
+    from .api import is_versioned
+
+    if "version" not in form.fields or not is_versioned(getattr(form, "instance", None)):
+        return None
+    return form.cleaned_data.get("version")
+
+
+def _without_version(form) -> dict:
+    """What the service takes: the cleaned data less the hidden version."""
+    if "version" not in form.fields:
+        return form.cleaned_data
+    return {k: v for k, v in form.cleaned_data.items() if k != "version"}
+
+
+def show_current(form, current) -> None:
+    """After a conflict: the form shows ``current``'s values (and its version, so that a
+    second save is against it), keeping the errors it has."""
+    from django.forms.models import model_to_dict
+
+    fields = list(form.fields)
+    shown, now = model_to_dict(form.instance, fields=fields), model_to_dict(current, fields=fields)
+    secret = set(getattr(type(current), "SENSITIVE_FIELDS", ()))
+    for name, value in now.items():
+        # A value the form chose not to show (a sensitive one left blank) stays unshown.
+        if name not in secret and form.initial.get(name) == shown.get(name):
+            form.initial[name] = value
+    form.initial["version"] = current.version
+    form.instance = current
+    form.is_bound = False  # the fields render the initial values; the errors stay
+    form._bound_fields_cache = {}
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:
@@ -62,16 +112,26 @@ def apply_service_errors(form, exc: ValidationError) -> None:
 
 def submit_form(request, form, action, success_message):
     """Validate ``form``; if valid, run ``action(cleaned_data)`` (a service call) and flash
-    ``success_message``. A service's ValidationError lands on the form's fields.
+    ``success_message``. A service's ValidationError lands on the form's fields. An edit
+    form whose record was saved by someone else since it was shown (its hidden ``version``)
+    saves nothing: it shows the conflict and the current values.
 
     Returns ``(True, result)`` on success, ``(False, None)`` otherwise.
     """
     from django.contrib import messages
 
+    from .services import VersionConflict, expecting
+
     if not form.is_valid():
         return False, None
     try:
-        result = action(form.cleaned_data)
+        # The version the page showed, checked where the service locks and saves the row.
+        with expecting(getattr(form, "instance", None), _expected_version(form)):
+            result = action(_without_version(form))
+    except VersionConflict as exc:
+        form.add_error(None, exc.messages[0])
+        show_current(form, exc.current)
+        return False, None
     except ValidationError as exc:
         apply_service_errors(form, exc)
         return False, None

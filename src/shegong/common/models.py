@@ -25,6 +25,44 @@ class WithHistory(models.Model):
         abstract = True
 
 
+class Versioned(models.Model):
+    """An editable record's version: 1 when created, one more on every save, read from the
+    row as stored (locked) so two writers never give out the same number. The API answers
+    it as the ``ETag`` and honours ``If-Match`` against it (``common.viewsets``); an edit
+    page carries it as a hidden field (``common.forms.VersionedForm``). A write that names
+    a version no longer current is refused (``common.services.VersionConflict``)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from django.db import transaction
+
+        from .services import check_expected_version, saved_version
+
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or self.pk is None or update_fields is not None and not update_fields:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            stored = (
+                type(self)
+                ._base_manager.using(kwargs.get("using") or self._state.db)
+                .select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored is not None:
+                check_expected_version(self, stored)
+                self.version = stored + 1
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "version"}
+            super().save(*args, **kwargs)
+            saved_version(self)
+
+
 class ImportJob(models.Model):
     """A large Excel import run in the background: the file waits in storage until the
     worker takes it, and is deleted once the import has run (it holds ID numbers)."""

@@ -1,13 +1,137 @@
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 
+class VersionConflict(ValidationError):
+    """A write named a version of the record that is no longer current: someone else saved
+    it since the writer read it. ``current`` is the row as stored now (locked), so a page can
+    show its values; the API answers 412 Precondition Failed (``common.api``)."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            {
+                "version": [
+                    _(
+                        "Someone else changed this record after you opened it (it is now at "
+                        "version %(version)s). Your changes were not saved: check the current "
+                        "values and make them again."
+                    )
+                    % {"version": current.version}
+                ]
+            },
+            code="conflict",
+        )
+
+
 def save_with_history(instance, *, actor, update_fields=None):
-    """full_clean, record who made the change for django-simple-history, then save."""
+    """full_clean, record who made the change for django-simple-history, then save (a
+    ``Versioned`` record takes the next version as it is saved)."""
     instance.full_clean()
     if actor is not None and getattr(actor, "pk", None):
         instance._history_user = actor
     instance.save(update_fields=update_fields)
+    return instance
+
+
+def parse_version(value) -> int | None:
+    """A version as a writer gives it (a form's hidden field, an ``If-Match`` tag ``"3"``
+    or ``W/"3"``): the number, or None when none is given or the value is not one (a
+    version that is no number can never be current, so it is a conflict, not a 400)."""
+    text = "" if value is None else str(value).strip()
+    if text in ("", "*"):  # none given, or "any version"
+        return None
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    return int(text) if text.isdigit() else -1
+
+
+# The versions a request's writer read (``expecting``): {(model label, pk): version}.
+_expected_versions: ContextVar[dict | None] = ContextVar("expected_versions", default=None)
+
+
+def _key(instance) -> tuple[str, object]:
+    return (instance._meta.concrete_model._meta.label, instance.pk)
+
+
+@contextmanager
+def expecting(instance, version):
+    """Within the block, a write of ``instance``'s record goes ahead only if the row is
+    still at ``version`` (what the writer read: an ``If-Match``, a page's hidden field):
+    checked at once, and again by whatever locks or saves the row inside the write's own
+    transaction (``locked``, ``step_locked``, ``Versioned.save``), so that no write slips in
+    between. A stale version is a ``VersionConflict``. ``version`` None: no condition."""
+    expected = parse_version(version)
+    if expected is None or instance is None or instance.pk is None:
+        yield
+        return
+    stored = type(instance)._base_manager.filter(pk=instance.pk).first()
+    if stored is not None and stored.version != expected:
+        raise VersionConflict(stored)
+    token = _expected_versions.set({**(_expected_versions.get() or {}), _key(instance): expected})
+    try:
+        yield
+    finally:
+        _expected_versions.reset(token)
+
+
+def check_expected_version(instance, stored_version: int) -> None:
+    """Inside the write's transaction, the row locked at ``stored_version``: refuse it if the
+    writer (``expecting``) read another version, else the next save is the writer's own."""
+    expected = (_expected_versions.get() or {}).get(_key(instance))
+    if expected is not None and stored_version != expected:
+        raise VersionConflict(type(instance)._base_manager.get(pk=instance.pk))
+
+
+def saved_version(instance) -> None:
+    """A write under ``expecting`` saved the record: its own next save starts from here."""
+    expectations = _expected_versions.get()
+    if expectations and _key(instance) in expectations:
+        expectations[_key(instance)] = instance.version
+
+
+def locked(instance, *, expected_version=None):
+    """The row of ``instance`` as stored now, locked until the transaction ends (call it
+    inside one). With ``expected_version`` (what the writer read), or under ``expecting``,
+    a row saved since is a ``VersionConflict``."""
+    current = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    expected = parse_version(expected_version)
+    if expected is not None and current.version != expected:
+        raise VersionConflict(current)
+    if hasattr(current, "version"):
+        check_expected_version(current, current.version)
+    return current
+
+
+def step_locked(instance, field: str, *, label: str | None = None):
+    """Compare-and-set for a lifecycle step: the row of ``instance`` locked, refused on
+    ``field`` when its ``field`` (the stage, the status) is no longer what the caller read,
+    i.e. another step was taken meanwhile. Call inside the step's transaction.
+
+    Returns ``instance`` itself, brought up to the row as stored: the step then changes the
+    caller's object, so a caller taking the next step with it reads the stage it left."""
+    current = locked(instance)
+    read, now = getattr(instance, field), getattr(current, field)
+    if read != now:
+        display = getattr(current, f"get_{field}_display", lambda: now)()
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "This record moved on while you were working (it is now “%(now)s”). "
+                        "Reload it and try again."
+                    )
+                    % {"now": label or display}
+                ]
+            },
+            code="conflict",
+        )
+    _take_row(instance, current)
     return instance
 
 
@@ -18,16 +142,56 @@ def refuse_unknown(data, allowed) -> None:
         raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
 
 
-def model_update(instance, data, *, allowed, actor, validate=None) -> list[str]:
-    """Apply ``data`` to ``instance`` (the fields of ``allowed`` only): set those whose value
-    differs, then ``validate(instance)`` and save with a history row. Returns the names of
-    the fields that changed; nothing is saved when none did."""
+def _stored_values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+@transaction.atomic
+def model_update(
+    instance, data, *, allowed, actor, validate=None, expected_version=None
+) -> list[str]:
+    """Apply ``data`` to the record of ``instance`` (the fields of ``allowed`` only), so
+    that no other writer's change is lost:
+
+    - the row is read again, locked, inside the transaction; with ``expected_version``
+      (what the writer read) a row saved since is a ``VersionConflict``;
+    - only the fields ``data`` changes from what the writer read (``instance``) are set on
+      it, then ``validate(row)`` runs (it may derive further fields);
+    - only the fields that differ from the stored row are written (``update_fields``, plus
+      the next version), with a history row.
+
+    ``instance`` then holds the row as saved. Returns the names of ``data`` that changed;
+    nothing is saved when none did."""
     refuse_unknown(data, allowed)
-    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    current = locked(instance, expected_version=expected_version)
+    stored = _stored_values(current)
+    # What this writer changes is what differs from what it read; a field it left as it
+    # read it keeps whatever another writer saved meanwhile.
+    changed = [
+        name
+        for name, value in data.items()
+        if getattr(instance, name) != value and getattr(current, name) != value
+    ]
     for name in changed:
-        setattr(instance, name, data[name])
+        setattr(current, name, data[name])
     if changed:
         if validate is not None:
-            validate(instance)
-        save_with_history(instance, actor=actor)
+            validate(current)
+        update_fields = [
+            f.name
+            for f in current._meta.concrete_fields
+            if not f.primary_key and getattr(current, f.attname) != stored[f.attname]
+        ]
+        if update_fields:
+            save_with_history(current, actor=actor, update_fields=update_fields)
+    _take_row(instance, current)
     return changed
+
+
+def _take_row(instance, current) -> None:
+    """``instance`` becomes the row as stored (``current``), related objects included."""
+    for field in instance._meta.concrete_fields:
+        if getattr(instance, field.attname) != getattr(current, field.attname):
+            setattr(instance, field.attname, getattr(current, field.attname))
+            if field.is_relation and field.is_cached(instance):
+                field.delete_cached_value(instance)

@@ -7,6 +7,8 @@ import inspect
 
 from rest_framework import mixins, viewsets
 
+from .api import VersionedMixin
+
 
 class _FunctionAttributes:
     """A selector or a service set as a class attribute (``selector = selectors.cases_for``)
@@ -67,6 +69,7 @@ class ServiceWriteMixin(_FunctionAttributes):
 
 
 class ServiceViewSet(
+    VersionedMixin,
     SelectorMixin,
     ServiceWriteMixin,
     mixins.ListModelMixin,
@@ -74,7 +77,8 @@ class ServiceViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """A resource recorded, not edited: list, read and create (see the two mixins)."""
+    """A resource recorded, not edited: list, read and create (see the mixins; a versioned
+    record's ``ETag`` and ``If-Match`` are ``VersionedMixin``'s)."""
 
 
 class EditableServiceViewSet(ServiceViewSet, mixins.UpdateModelMixin):
@@ -101,7 +105,14 @@ class _StepAction:
 
         run.__name__, run.__qualname__ = name, f"{owner.__qualname__}.{name}"
         run.__doc__ = self.doc
-        responses = self.responses or options.get("answer") or owner.serializer_class
+        if self.responses:
+            responses = self.responses
+        elif options.get("created"):
+            from .api import CreatedSerializer
+
+            responses = {201: options.get("answer") or CreatedSerializer}
+        else:
+            responses = options.get("answer") or owner.serializer_class
         routed = action(detail=True, methods=["post"], url_path=self.url_path)(run)
         setattr(owner, name, extend_schema(request=body, responses=responses)(routed))
 
@@ -114,7 +125,7 @@ def step_action(body, service, *, url_path=None, responses=None, doc=None, **opt
     POST ``<object>/<name>/`` validates the body with ``body`` and runs ``service`` through
     ``StepMixin.step`` (``options``: ``prepare``, ``created``, ``answer``). The OpenAPI
     operation documents ``body`` and answers with ``responses``, else ``answer``, else the
-    viewset's serializer."""
+    viewset's serializer (``created``: a 201 with ``answer``, else with the new row's id)."""
     return _StepAction(
         body, service, url_path=url_path, responses=responses, doc=doc, options=options
     )

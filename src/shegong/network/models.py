@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.access.querysets import ScopedQuerySet
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 
 
-class Agency(WithHistory):
+class Agency(Versioned, WithHistory):
     """A professional social work service agency: the contractor of purchased services.
     Its record across projects is read from the projects it won (``purchasing``)."""
 
@@ -125,7 +125,7 @@ class UnitQuerySet(ScopedQuerySet):
         return self.filter(operating_on__lte=day).exclude(closed_on__lte=day)
 
 
-class Unit(WithHistory):
+class Unit(Versioned, WithHistory):
     """A service point of the three-level system: the centre, a station or a room."""
 
     history_division = "division__code"

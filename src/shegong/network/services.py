@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from shegong.access.scoping import can_edit_network, ensure_in_scope
 from shegong.common.creditcode import validate_credit_code
-from shegong.common.services import model_update, refuse_unknown, save_with_history
+from shegong.common.services import (
+    model_update,
+    refuse_unknown,
+    save_with_history,
+    step_locked,
+)
 
 from .models import (
     KIND_LEVEL,
@@ -166,7 +171,8 @@ def unit_transition(
 ) -> Unit:
     """Move a unit one step along planned → established → operating → demonstration,
     or close it. Dates may not go backwards or lie in the future."""
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    # Compare-and-set: refused if another transition moved it since the caller read it.
+    unit = step_locked(unit, "status")
     if to_status not in allowed_transitions(unit):
         raise ValidationError(
             {

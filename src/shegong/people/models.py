@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.access.querysets import ScopedQuerySet
 from shegong.common.fields import belongs_to, link, optional_link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 
 
 class WorkerRole(models.TextChoices):
@@ -34,7 +34,7 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("female")
 
 
-class Worker(WithHistory):
+class Worker(Versioned, WithHistory):
     """A person who works in the system. Scoped by the division they belong to."""
 
     history_division = "division__code"

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from shegong.access.querysets import ScopedQuerySet
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 
 
 class PurchaserKind(models.TextChoices):
@@ -24,7 +24,7 @@ class PurchaserKind(models.TextChoices):
     OTHER = "other", _("other department")
 
 
-class Purchaser(WithHistory):
+class Purchaser(Versioned, WithHistory):
     """A purchasing body: "whoever uses the service buys it" (R4.2)."""
 
     history_division = "division__code"
@@ -95,7 +95,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(stage=Stage.CONTRACTED)
 
 
-class Project(models.Model):
+class Project(Versioned):
     history_division = "purchaser__division__code"
 
     purchaser = link(Purchaser, _("purchaser"), related_name="projects")
@@ -161,8 +161,10 @@ class Project(models.Model):
         return self.name
 
 
-class StaffingCommitment(models.Model):
+class StaffingCommitment(WithHistory):
     """A contract's promise, e.g. one full-time social worker at each covered station."""
+
+    history_division = "project__division__code"
 
     project = belongs_to(Project, related_name="commitments")
     unit = link("network.Unit", _("unit"), related_name="+")
@@ -181,7 +183,8 @@ class StaffingCommitment(models.Model):
         return f"{self.unit} × {self.full_time}"
 
 
-class ProgressReport(models.Model):
+class ProgressReport(WithHistory):
+    history_division = "project__division__code"
     project = belongs_to(Project, related_name="reports")
     month = models.DateField(_("month"))  # the first day of the month
     summary = models.TextField(_("summary"))
@@ -204,7 +207,7 @@ class EvaluationKind(models.TextChoices):
     FINAL = "final", _("final evaluation")
 
 
-class Instalment(WithHistory):
+class Instalment(Versioned, WithHistory):
     """A share of the contract amount, payable once its condition is met; an evaluation's
     grade sets how much of it is payable (``GradeRule``)."""
 
@@ -245,9 +248,11 @@ class Instalment(WithHistory):
         return (self.project.contract_amount or 0) * self.share / 100
 
 
-class GradeRule(models.Model):
+class GradeRule(WithHistory):
     """District configuration: the score that earns a grade, and the share of an
     instalment the grade makes payable."""
+
+    history_division = "history_user__division__code"  # district configuration
 
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, unique=True)
     min_score = models.DecimalField(_("from score"), max_digits=5, decimal_places=2)
@@ -274,9 +279,11 @@ class Dimension(models.TextChoices):
     FINANCE = "finance", _("finance")
 
 
-class Criterion(models.Model):
+class Criterion(WithHistory):
     """One line of the district's evaluation sheet; its weight is its full marks (the
     active criteria add up to 100)."""
+
+    history_division = "history_user__division__code"  # district configuration
 
     dimension = models.CharField(_("dimension"), max_length=16, choices=Dimension.choices)
     name = models.CharField(_("criterion"), max_length=200)
@@ -299,7 +306,7 @@ class Criterion(models.Model):
         return self.name
 
 
-class Evaluation(WithHistory):
+class Evaluation(Versioned, WithHistory):
     history_division = "project__division__code"
 
     class Status(models.TextChoices):
@@ -334,7 +341,8 @@ class Evaluation(WithHistory):
         return f"{self.project} · {self.get_kind_display()}"
 
 
-class Score(models.Model):
+class Score(WithHistory):
+    history_division = "evaluation__project__division__code"
     evaluation = belongs_to(Evaluation, related_name="scores")
     criterion = link(Criterion, related_name="+")
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
@@ -401,7 +409,8 @@ class IndicatorTemplate(models.Model):
         return self.name
 
 
-class ProjectIndicator(models.Model):
+class ProjectIndicator(Versioned, WithHistory):
+    history_division = "project__division__code"
     project = belongs_to(Project, related_name="indicators")
     template = link(IndicatorTemplate, related_name="+")
     target = models.DecimalField(_("target"), max_digits=10, decimal_places=2)

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 from shegong.network.models import ScopedByUnitQuerySet
 
 
@@ -50,7 +50,7 @@ class Method(models.TextChoices):
     RESOURCE = "resource", _("resource linking")
 
 
-class ServiceRecord(WithHistory):
+class ServiceRecord(Versioned, WithHistory):
     """One service given, with or without a case: the line of the station's ledger (台账)."""
 
     history_division = "unit__division__code"

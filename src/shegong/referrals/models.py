@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import ScopedByClientQuerySet
 from shegong.common.fields import actor_link, creation_time, link, optional_link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 
 
 class ExternalKind(models.TextChoices):
@@ -29,7 +29,7 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class Referral(WithHistory):
+class Referral(Versioned, WithHistory):
     """A client passed up or down the levels (room → station → centre, or back down) or
     out to a department or resource: a small state machine after Primero's."""
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from shegong.access.models import Role
 from shegong.access.scoping import has_role, in_scope, unit_ids
-from shegong.common.services import save_with_history
+from shegong.common.services import save_with_history, step_locked
 from shegong.common.workdays import add_working_days
 from shegong.divisions.codes import covers, district_of, town_of
 from shegong.network.models import UnitKind
@@ -123,7 +123,8 @@ def can_decide(actor, referral) -> bool:
 
 @transaction.atomic
 def referral_transition(*, referral: Referral, to_status: str, actor, note: str = "") -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    # Compare-and-set: refused if another transition moved it since the caller read it.
+    referral = step_locked(referral, "status")
     if to_status not in TRANSITIONS.get(referral.status, set()):
         raise ValidationError(
             {

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import RiskTier, ScopedByClientQuerySet
 from shegong.common.fields import actor_link, creation_time, link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 
 
 class VisitMode(models.TextChoices):
@@ -13,7 +13,7 @@ class VisitMode(models.TextChoices):
     THIRD_PARTY = "third_party", _("through a third party")
 
 
-class Visit(WithHistory):
+class Visit(Versioned, WithHistory):
     history_division = "client__division__code"
 
     client = link("clients.Client", _("client"), related_name="visits")

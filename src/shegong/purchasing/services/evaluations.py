@@ -12,7 +12,7 @@ from shegong.access.models import Role
 from shegong.access.scoping import has_role
 from shegong.common.services import save_with_history
 
-from ..models import Criterion, Evaluation, EvaluationKind, Evidence, GradeRule, Stage
+from ..models import Criterion, Evaluation, EvaluationKind, Evidence, GradeRule, Score, Stage
 from .guards import CENT, Errors, is_agency_staff, managed_step, raise_errors, refuse
 
 
@@ -71,11 +71,16 @@ def evaluation_score(*, evaluation, actor, scores, comments="", submit=False) ->
                 _("Between 0 and %(max)s points.") % {"max": criterion.weight}
             ]
     raise_errors(errors)
+    stored = {s.criterion_id: s for s in evaluation.scores.select_for_update()}
     for criterion_id, (points, comment) in scores.items():
-        evaluation.scores.update_or_create(
-            criterion_id=int(criterion_id),
-            defaults={"points": Decimal(str(points)), "comment": (comment or "")[:300]},
+        score = stored.get(int(criterion_id)) or Score(
+            evaluation=evaluation, criterion_id=int(criterion_id)
         )
+        new = (Decimal(str(points)), (comment or "")[:300])
+        if score.pk and (score.points, score.comment) == new:
+            continue
+        score.points, score.comment = new
+        save_with_history(score, actor=actor)  # a score changed keeps its history
     evaluation.comments = (comments or "").strip()
     if submit:
         missing = set(criteria) - set(evaluation.scores.values_list("criterion_id", flat=True))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from shegong.access.models import Role
 from shegong.access.scoping import grants_of, has_role, in_scope
+from shegong.common.services import step_locked
 
 from ..models import Project
 
@@ -75,8 +76,8 @@ def is_agency_staff(actor, project: Project) -> bool:
 
 def managed_step(project: Project, actor, *stages, doing: str) -> Project:
     """The project, locked for the step, once the actor may manage it and its stage is
-    one of ``stages``."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    one of ``stages`` and still the one the caller read (compare-and-set on the stage)."""
+    project = step_locked(project, "stage")
     ensure_manager(actor, project)
     require_stage(project, *stages, doing=doing)
     return project

@@ -160,10 +160,10 @@ def contract_sign(
     project.units.set(units)
     project.fields.set(fields)
     project.target_groups.set(target_groups)
-    StaffingCommitment.objects.bulk_create(
-        StaffingCommitment(project=project, unit=unit, full_time=count)
-        for unit, count in commitments
-    )
+    for unit, count in commitments:
+        save_with_history(
+            StaffingCommitment(project=project, unit=unit, full_time=count), actor=actor
+        )
     for number, (share, after, due_on) in enumerate(instalments, start=1):
         save_with_history(
             Instalment(project=project, number=number, share=share, after=after, due_on=due_on),
@@ -196,9 +196,7 @@ def progress_report_add(*, project, actor, month, summary, problems="") -> Progr
         problems=problems.strip(),
         submitted_by=actor,
     )
-    report.full_clean()
-    report.save()
-    return report
+    return save_with_history(report, actor=actor)
 
 
 @transaction.atomic
