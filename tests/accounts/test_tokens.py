@@ -183,3 +183,13 @@ def test_no_admin_page_shows_a_token_or_a_secret(world, client):
         "otp_static.StaticDevice",
         "authtoken.Token",
     }
+
+
+def test_becoming_an_administrator_revokes_tokens_got_without_a_second_factor(world):
+    from shegong.access.models import Role
+
+    token = token_for("station_a")["token"]
+    services.grant_add(
+        user=world.users.station_a, role=Role.SYSTEM_ADMIN, unit=world.center, actor=None
+    )
+    assert with_token(token).get("/api/v1/units/").status_code == 401

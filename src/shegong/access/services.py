@@ -19,6 +19,7 @@ from .models import (
     ROLE_UNIT_LEVEL,
     SERVICE_ROLES,
     SYSTEM_ADMIN_GRANTABLE,
+    TWO_FACTOR_ROLES,
     UNIT_SCOPED_ROLES,
     PasswordHistory,
     Role,
@@ -254,8 +255,6 @@ def tokens_revoke(*, user: User, token=None) -> int:
 def requires_two_factor(user) -> bool:
     """Administrators (district, system, security, audit, configuration) and anybody who may
     enter the Django admin log in with a second factor."""
-    from .models import TWO_FACTOR_ROLES
-
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_staff or user.is_superuser or scoping.has_role(user, *TWO_FACTOR_ROLES)
@@ -377,6 +376,9 @@ def grant_add(*, user: User, role: str, actor, unit=None, agency=None, purchaser
     user.__dict__.pop("_shegong_scopes", None)
     if role == Role.CONFIG_ADMIN:
         _sync_config_flags(user, actor)
+    if role in TWO_FACTOR_ROLES:
+        # Tokens issued on the password alone must not carry an administrator's power.
+        tokens_revoke(user=user)
     return grant
 
 
