@@ -360,3 +360,60 @@ def test_units_workers_and_the_project_open_by_the_personas_area(town, client, p
         if status != (200 if persona in PROJECT_READERS else 404):
             wrong.append((path, status))
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("persona", ["config", "district", "agency_a", "purchaser", "nobody"])
+def test_the_django_admin_shows_configuration_only_to_its_administrator(town, client, persona):
+    """The Django admin, the one part of the site the walks above leave out: every model it
+    registers, list and first object, as each persona. Only the configuration administrator
+    gets in, to the configuration models only; no page shows a personal record."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    from shegong.access.backends import CONFIG_MODELS
+    from shegong.access.services import grant_add
+
+    if persona == "config":
+        user = town.users.nobody
+        grant_add(user=user, role="config_admin", unit=town.center, actor=None)
+    else:
+        user = getattr(town.users, persona)
+    client.force_login(user)
+    wrong = []
+    for model in admin.site._registry:
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        paths = [reverse(f"admin:{label}_changelist")]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            paths.append(reverse(f"admin:{label}_change", args=[first.pk]))
+        for path in paths:
+            response = client.get(path)
+            configuration = f"{model._meta.app_label}.{model._meta.model_name}" in CONFIG_MODELS
+            expected = (200 if configuration else 403) if persona == "config" else 302
+            if response.status_code != expected:
+                wrong.append((path, response.status_code, expected))
+            text = matrix.response_text(response)
+            wrong += [(path, m) for m in leaked(text, town.objects, "nobody")]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize(
+    "persona, status", [("room_a1", 200), ("agency_room", 403), ("agency_a", 403)]
+)
+def test_agency_staff_read_their_clients_but_never_reveal_a_sensitive_field(
+    town, client, persona, status
+):
+    """Least privilege inside the area: agency staff read room A1's client, masked; the
+    clear ID number or phone is for the frontline roles alone (page and API)."""
+    from tests.conftest import api_for
+
+    person = next(o for o in town.objects if o.kind == "client" and "甲壹" in o.markers[0])
+    user = getattr(town.users, persona)
+    client.force_login(user)
+    body = {"field": "phone", "reason": "核实联系方式"}
+    assert client.get(f"/clients/{person.pk}/").status_code == 200
+    assert client.post(f"/clients/{person.pk}/", body).status_code == status
+    api = api_for(user)
+    assert api.post(f"/api/v1/clients/{person.pk}/reveal/", body, format="json").status_code == (
+        status
+    )
