@@ -22,8 +22,11 @@ class DivisionFilter(django_filters.FilterSet):
 
 
 class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Divisions in the user's scope, each by its code (``/divisions/500112002/``)."""
+
     serializer_class = DivisionSerializer
     filterset_class = DivisionFilter
+    lookup_field = "code"
 
     def get_queryset(self):
         return filter_by_scope(Division.objects.all(), self.request.user, "code")

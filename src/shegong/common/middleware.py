@@ -1,4 +1,4 @@
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,8 @@ class RejectNulCharactersMiddleware:
 
     PostgreSQL text columns cannot hold NUL, so a NUL in any value reaching a lookup (a
     related-object id, a filter) would otherwise surface as a database error and a 500.
-    Checked once here rather than in every field.
+    Checked once here rather than in every field. The API answers as its other refusals do,
+    JSON ``{"detail": ...}`` (the schema's ``ValidationError``); pages in plain text.
     """
 
     def __init__(self, get_response):
@@ -33,10 +34,10 @@ class RejectNulCharactersMiddleware:
 
     def __call__(self, request):
         if self._has_nul(request):
-            return HttpResponseBadRequest(
-                _("The request contains a NUL character, which no field accepts."),
-                content_type="text/plain; charset=utf-8",
-            )
+            message = _("The request contains a NUL character, which no field accepts.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
     @staticmethod

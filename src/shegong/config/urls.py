@@ -34,3 +34,9 @@ urlpatterns = [
 ]
 
 admin.site.site_header = settings.SITE_NAME
+
+# Under /api/ every error is JSON, even those Django answers before DRF sees the request.
+handler400 = "shegong.common.error_views.bad_request"
+handler403 = "shegong.common.error_views.permission_denied"
+handler404 = "shegong.common.error_views.page_not_found"
+handler500 = "shegong.common.error_views.server_error"

@@ -1,5 +1,5 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -90,6 +90,7 @@ class UnitListSerializer(UnitSerializer):
         fields = [f for f in UnitSerializer.Meta.fields if f != "status_changes"]
 
 
+@extend_schema_serializer(component_name="UnitTransition")
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=UnitStatus.choices)
     effective_on = serializers.DateField()

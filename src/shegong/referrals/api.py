@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -38,6 +38,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "decision_note", "due_at", "created_at", "decided_at"]
 
 
+@extend_schema_serializer(component_name="ReferralTransition")
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)

@@ -160,14 +160,11 @@ class ProjectViewSet(StepMixin, ServiceViewSet):
         [row] = indicators.board([project])
         return Response(BoardRowSerializer(row).data)
 
-    reports = step_action(
-        ReportSerializer, services.progress_report_add, responses={201: None}, created=True
-    )
+    reports = step_action(ReportSerializer, services.progress_report_add, created=True)
     assign_evaluation = step_action(
         AssignSerializer,
         services.evaluation_assign,
         url_path="assign-evaluation",
-        responses={201: None},
         created=True,
     )
     pay = step_action(PaySerializer, instalment_pay)
@@ -208,10 +205,18 @@ class ProjectViewSet(StepMixin, ServiceViewSet):
             BoardRowSerializer(indicators.board(page), many=True).data
         )
 
-    @extend_schema(responses=LedgerRowSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        responses=LedgerRowSerializer(many=True),
+        parameters=[
+            OpenApiParameter(
+                "by", str, enum=["project", "purchaser", "funding_source"], description="grouping"
+            )
+        ],
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def ledger(self, request):
-        """Budget ledger: by=project (default), purchaser or funding_source."""
+        """Budget ledger: by=project (default), purchaser or funding_source. One row per
+        group, every group at once (a plain list, not paged)."""
         by = selectors.ledger_group(request.query_params.get("by"))
         rows = selectors.ledger(request.user, group_by=by)
         return Response(LedgerRowSerializer(rows, many=True).data)

@@ -37,6 +37,7 @@ class PurchaserViewSet(RegisterViewSet):
     """Purchasing bodies (R4.2): who buys the services."""
 
     serializer_class = PurchaserSerializer
+    queryset = Purchaser.objects.none()  # the schema's model; rows come from the selector
     selector = selectors.purchasers_for
     create_service = services.purchaser_create
     update_service = services.purchaser_update
