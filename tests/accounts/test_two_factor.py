@@ -90,6 +90,14 @@ def test_a_code_opens_the_pages_and_next_is_kept(world, client):
     assert client.get("/clients/").status_code == 200
 
 
+def test_the_half_logged_in_navigation_shows_no_section(world, client):
+    enrol(world.users.district)
+    login(client, "district")
+    page = client.get("/login/two-factor/").content.decode()
+    assert 'href="/clients/"' not in page and 'href="/accounts/"' not in page
+    assert "badge bg-danger" not in page
+
+
 def test_other_roles_need_no_second_factor(world, client):
     login(client, "station_a")
     assert client.get("/clients/").status_code == 200

@@ -7,6 +7,11 @@ def access(request):
     user = request.user
     if not user.is_authenticated:
         return {}
+    from .middleware import pending_step
+
+    if pending_step(request) is not None:
+        # Half logged in (second factor or new password owed): no section, no alert count.
+        return {"login_pending": True}
     from shegong.clients.models import RiskAlert
 
     has_data_scope = bool(scoping.scope_prefixes(user))
