@@ -17,7 +17,16 @@ from shegong.common.idcard import IdNumber, normalize, parse_id_number
 from shegong.common.services import model_update, save_with_history
 from shegong.divisions.models import Level
 
-from .models import Client, Consent, HouseholdMember, Membership, RiskAlert, RiskTier
+from .models import (
+    GUARDIANS,
+    Client,
+    Consent,
+    ConsentRelation,
+    HouseholdMember,
+    Membership,
+    RiskAlert,
+    RiskTier,
+)
 from .schedule import refresh_due
 
 # What a client write accepts, in the order forms and the API show them.
@@ -257,8 +266,8 @@ def risk_alert_resolve(*, alert: RiskAlert, action_taken: str, actor) -> RiskAle
     return save_with_history(alert, actor=actor)
 
 
-def needs_guardian_consent(client: Client, today=None) -> bool:
-    """PIPL art. 31: a child under 14 needs a guardian's consent on record."""
+def is_child(client: Client, today=None) -> bool:
+    """Under 14 (PIPL art. 31), by the birth date on record."""
     from django.utils import timezone
 
     if client.birth_date is None:
@@ -269,30 +278,31 @@ def needs_guardian_consent(client: Client, today=None) -> bool:
         - client.birth_date.year
         - ((today.month, today.day) < (client.birth_date.month, client.birth_date.day))
     )
-    return age < 14 and not client.consents.exclude(relation=SELF_RELATION).exists()
+    return age < 14
 
 
-SELF_RELATION = "本人"
+def needs_guardian_consent(client: Client, today=None) -> bool:
+    """PIPL art. 31: a child under 14 needs a parent's or guardian's consent on record."""
+    return is_child(client, today) and not client.consents.filter(relation__in=GUARDIANS).exists()
 
 
 @transaction.atomic
 def consent_add(*, client: Client, given_by: str, relation: str, purpose: str, given_on, actor):
+    """Record a consent. ``relation`` is one of ``ConsentRelation``: for a child under 14
+    only a parent or another guardian consents (the child, a relative or an agent cannot)."""
     from django.utils import timezone
 
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": [_("This date is in the future.")]})
-    if relation.strip() == SELF_RELATION and needs_guardian_consent(client):
-        raise ValidationError(
-            {
-                "relation": [
-                    _("A child under 14 cannot consent alone; record the guardian's consent.")
-                ]
-            }
-        )
+    if relation not in ConsentRelation.values:
+        raise ValidationError({"relation": [_("Choose who gave the consent from the list.")]})
+    if relation not in GUARDIANS and is_child(client):
+        message = _("For a child under 14 only a parent or another guardian can consent.")
+        raise ValidationError({"relation": [message]})
     consent = Consent(
         client=client,
         given_by=given_by.strip(),
-        relation=relation.strip(),
+        relation=relation,
         purpose=purpose.strip(),
         given_on=given_on,
     )
