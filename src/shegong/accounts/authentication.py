@@ -4,8 +4,6 @@ token only to change it (or to log out)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 
@@ -24,15 +22,3 @@ class TokenAuthentication(KnoxTokenAuthentication):
                     _("Your password must be changed first: POST /api/v1/auth/password/.")
                 )
         return result
-
-
-class TokenScheme(OpenApiAuthenticationExtension):
-    """The schema's description of the token: ``Authorization: Token <token>``."""
-
-    target_class = TokenAuthentication
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return build_bearer_security_scheme_object(
-            header_name="Authorization", token_prefix=self.target.authenticate_header(None)
-        )
