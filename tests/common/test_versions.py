@@ -32,6 +32,10 @@ def test_a_record_starts_at_version_1_and_every_save_takes_the_next(world, zsf):
     clients.client_update(client=zsf, actor=world.users.room_a1, address="新地址")
     assert Client.objects.get(pk=zsf.pk).version == 2
     assert zsf.history.first().version == 2  # the history row names the version
+    from shegong.common.history import history_rows
+
+    [change] = history_rows(zsf)[0]["changes"]  # the version is no change anyone made
+    assert change["new"] == "新地址"
 
 
 def test_a_save_from_a_stale_read_keeps_the_other_writers_change(world, zsf):
@@ -167,3 +171,33 @@ def test_the_conflict_reads_in_chinese(world, client, zsf):
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert "其他人" in page.context["form"].non_field_errors()[0]
+
+
+def test_the_schema_documents_etag_if_match_and_412():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    detail = paths["/api/v1/clients/{id}/"]
+    assert "ETag" in detail["get"]["responses"]["200"]["headers"]
+    for write in (detail["patch"], detail["put"], paths["/api/v1/cases/{id}/assess/"]["post"]):
+        headers = [p["name"] for p in write["parameters"] if p["in"] == "header"]
+        assert "If-Match" in headers and "412" in write["responses"]
+        assert "ETag" in write["responses"]["200"]["headers"]
+    assert "If-Match" not in str(paths["/api/v1/clients/"]["get"])
+
+
+def test_accounts_are_versioned_and_a_sign_in_is_no_edit(world, client):
+    from shegong.access.models import User
+
+    account = world.users.station_a
+    before = User.objects.get(pk=account.pk).version
+    client.force_login(account)  # saves last_login only
+    assert User.objects.get(pk=account.pk).version == before
+    api = api_for(world.users.district)
+    url = f"/api/v1/users/{account.pk}/"
+    assert api.get(url)["ETag"] == f'"{before}"'
+    stale = f'"{before - 1}"'
+    refused = api.patch(url, {"display_name": "改名"}, format="json", HTTP_IF_MATCH=stale)
+    assert refused.status_code == 412
+    ok = api.patch(url, {"display_name": "改名"}, format="json", HTTP_IF_MATCH=f'"{before}"')
+    assert ok.status_code == 200 and ok["ETag"] == f'"{before + 1}"'

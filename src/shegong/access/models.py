@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shegong.common.fields import belongs_to, optional_link
-from shegong.common.models import WithHistory
+from shegong.common.models import Versioned, WithHistory
 from shegong.divisions.codes import Level
 
 
@@ -62,8 +62,10 @@ ROLE_UNIT_LEVEL = {
 }
 
 
-class User(AbstractUser):
+class User(Versioned, AbstractUser):
     """An account. Its home division decides which administrators may manage it."""
+
+    version_ignores = ("last_login",)  # signing in is no edit of the account
 
     history_division = "division__code"
 

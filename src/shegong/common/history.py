@@ -17,6 +17,8 @@ def history_rows(instance, limit: int = 50, sensitive=()):
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             for change in delta.changes:
+                if change.field == "version":
+                    continue  # every save takes the next one: not a change anyone made
                 field = instance._meta.get_field(change.field)
                 if change.field in sensitive:
                     # That it changed is history; what it says is for a logged reveal.

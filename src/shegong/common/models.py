@@ -33,6 +33,8 @@ class Versioned(models.Model):
     a version no longer current is refused (``common.services.VersionConflict``)."""
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Columns whose own saves (``update_fields`` naming only them) are no edit of the record.
+    version_ignores: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -43,7 +45,12 @@ class Versioned(models.Model):
         from .services import check_expected_version, saved_version
 
         update_fields = kwargs.get("update_fields")
-        if self._state.adding or self.pk is None or update_fields is not None and not update_fields:
+        if (
+            self._state.adding
+            or self.pk is None
+            or update_fields is not None
+            and set(update_fields) <= set(self.version_ignores)
+        ):
             return super().save(*args, **kwargs)
         with transaction.atomic(using=kwargs.get("using")):
             stored = (

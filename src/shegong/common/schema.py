@@ -23,6 +23,7 @@ from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, get_view_model
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -105,6 +106,52 @@ def _model_field(field):
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_override_parameters(self):
+        """A versioned record's ``ETag`` on its read and writes, and ``If-Match`` on the
+        writes that honour it (``api.VersionedMixin``)."""
+        parameters = list(super().get_override_parameters())
+        if self._takes_if_match():
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description=(
+                        'The version read (its ETag, e.g. "3"): the write is refused with '
+                        "412 if the record has changed since. Without it the write goes "
+                        "ahead (changing only the fields it names)."
+                    ),
+                )
+            )
+        if self._answers_etag():
+            parameters.append(
+                OpenApiParameter(
+                    "ETag",
+                    str,
+                    OpenApiParameter.HEADER,
+                    response=["200", "201"],
+                    description='The record\'s version, quoted (e.g. "3"); send it as If-Match.',
+                )
+            )
+        return parameters
+
+    def _answers_etag(self) -> bool:
+        """The read, the update or the step of one versioned row, or its creation."""
+        if not self._versioned_view():
+            return False
+        if "{" in self.path:
+            return self.method in {"GET", "PUT", "PATCH", "POST"} and not self._is_list_view()
+        return self.method == "POST" and getattr(self.view, "action", None) == "create"
+
+    def _versioned_view(self) -> bool:
+        from .api import VersionedMixin
+        from .models import Versioned
+
+        if not isinstance(self.view, VersionedMixin):
+            return False
+        model = get_view_model(self.view, emit_warnings=False)
+        return model is not None and issubclass(model, Versioned)
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         if (
             isinstance(field, serializers.ChoiceField)
