@@ -48,6 +48,9 @@ def test_a_queued_upload_is_deleted_after_a_day_and_the_job_says_why(
 ):
     job = upload(client)
     assert job.status == "queued" and len(stored(queue)) == 1
+    # While it waits, only the server's user may read it (finding 15's 0644 files).
+    assert (queue / job.file_name).stat().st_mode & 0o777 == 0o600
+    assert (queue / "imports").stat().st_mode & 0o777 == 0o700
     age(job, 23)
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs.purge_stale_imports() == 0
