@@ -357,3 +357,131 @@ def test_ending_a_posting_at_a_unit_outside_scope_is_refused(world):
     assert response.status_code == 400 and "assignment" in response.json()
     posting.refresh_from_db()
     assert posting.end_on is None
+
+
+# --- The schema tells the truth (issue 9, finding 16) -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def openapi(django_db_blocker):
+    import schemathesis
+
+    from shegong.config.wsgi import application
+
+    with django_db_blocker.unblock():
+        return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+
+
+@pytest.fixture
+def wsgi():
+    """A werkzeug client on the WSGI application, signed in as the user given."""
+    from werkzeug.test import Client
+
+    from tests.integration.openapi import SignedIn, connection_kept
+
+    with connection_kept():
+        yield lambda user=None: Client(SignedIn(user))
+
+
+def conforms(openapi, method, path, response, status):
+    """``response`` has ``status``, which the operation documents, in JSON matching the
+    schema documented for it."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    operation = openapi[path][method]
+    assert operation.responses.find_by_status_code(status) is not None, (method, path, status)
+    operation.validate_response(response)
+    return response.get_json()
+
+
+def test_generating_the_schema_gives_no_warning(tmp_path):
+    """Each drf-spectacular warning is a place the schema guesses (a path type, an enum's
+    name, a component shared by two serializers): generation must have none."""
+    from django.core.management import call_command
+    from drf_spectacular.drainage import GENERATOR_STATS
+
+    GENERATOR_STATS.reset()
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "s.yml"))
+
+
+def test_every_error_is_json_in_its_documented_shape(openapi, wsgi, world):
+    station, room = wsgi(world.users.station_a), wsgi(world.users.room_a1)
+    unit = f"/api/v1/units/{world.station_a.pk}/"
+    district = wsgi(world.users.district)
+    invalid = district.post("/api/v1/units/", json={})
+    assert "kind" in conforms(openapi, "POST", "/api/v1/units/", invalid, 400)
+    denied = room.patch(f"/api/v1/units/{world.room_a1.pk}/", json={"phone": "1"})
+    assert "detail" in conforms(openapi, "PATCH", "/api/v1/units/{id}/", denied, 403)
+    missing = station.get("/api/v1/units/999999/")
+    assert "detail" in conforms(openapi, "GET", "/api/v1/units/{id}/", missing, 404)
+    page = station.get("/api/v1/units/", query_string={"page": 99})
+    assert "detail" in conforms(openapi, "GET", "/api/v1/units/", page, 404)
+    anonymous = wsgi().get("/api/v1/units/")
+    assert "detail" in conforms(openapi, "GET", "/api/v1/units/", anonymous, 401)
+    text = district.post("/api/v1/units/", data="kind=room", content_type="text/plain")
+    assert "detail" in conforms(openapi, "POST", "/api/v1/units/", text, 415)
+    # Not an operation of the schema, but JSON all the same.
+    not_allowed = station.delete(unit)
+    assert not_allowed.status_code == 405 and "detail" in not_allowed.get_json()
+    nowhere = station.get("/api/v1/no-such-thing/")
+    assert nowhere.status_code == 404 and "detail" in nowhere.get_json()
+
+
+def test_a_stale_if_match_is_a_documented_412(openapi, wsgi, world):
+    district = wsgi(world.users.district)
+    path = f"/api/v1/units/{world.station_a.pk}/"
+    stale = district.patch(path, json={"phone": "02367800000"}, headers={"If-Match": '"999"'})
+    body = conforms(openapi, "PATCH", "/api/v1/units/{id}/", stale, 412)
+    assert body["version"] == world.station_a.version
+
+
+def test_refusals_before_drf_are_json_too(openapi, wsgi, world):
+    """A NUL character (refused by a middleware, PostgreSQL cannot store it) and a multipart
+    body Django cannot read are 400s like any other, not text or an HTML page."""
+    station = wsgi(world.users.station_a)
+    nul = station.post("/api/v1/clients/search/", json={"q": "张\x00"})
+    assert "NUL" in conforms(openapi, "POST", "/api/v1/clients/search/", nul, 400)["detail"]
+    in_query = station.get("/api/v1/units/", query_string={"name": "a\x00"})
+    conforms(openapi, "GET", "/api/v1/units/", in_query, 400)
+    broken = station.post(
+        "/api/v1/clients/import/",
+        data=b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\nno end',
+        content_type="multipart/form-data; boundary=",
+    )
+    conforms(openapi, "POST", "/api/v1/clients/import/", broken, 400)
+
+
+def test_the_ledger_is_the_plain_list_its_schema_says(openapi, wsgi, world):
+    response = wsgi(world.users.district).get("/api/v1/projects/ledger/", query_string={"by": "x"})
+    assert isinstance(conforms(openapi, "GET", "/api/v1/projects/ledger/", response, 200), list)
+    documented = openapi["/api/v1/projects/ledger/"]["GET"].definition.raw["responses"]["200"]
+    assert documented["content"]["application/json"]["schema"]["type"] == "array"
+
+
+def test_import_refusals_match_their_schema(openapi, wsgi, world):
+    """Both kinds of 400 an import gives: the file's problem (a field error on ``file``) and
+    the report of rows that failed."""
+    from io import BytesIO
+
+    from tests.network.test_unit_import import workbook
+
+    district = wsgi(world.users.district)
+    path = "/api/v1/units/import/"
+    not_a_workbook = district.post(path, data={"file": (BytesIO(b"plain text"), "units.xlsx")})
+    assert "file" in conforms(openapi, "POST", path, not_a_workbook, 400)
+    rows = workbook([["room", "500112002001", "重复的工作室"]]).read()
+    bad_rows = district.post(path, data={"file": (BytesIO(rows), "units.xlsx"), "dry_run": "1"})
+    report = conforms(openapi, "POST", path, bad_rows, 400)
+    assert report["errors"] and {"row", "field", "message"} <= set(report["errors"][0])
+
+
+def test_a_choice_not_yet_made_reads_blank_as_documented(openapi, wsgi, world):
+    """An open case has no closure reason yet: ``""``, which the schema allows."""
+    from tests.cases.factories import CaseFactory
+    from tests.clients.factories import ClientFactory
+
+    station = world.users.station_a
+    client = ClientFactory(actor=station)
+    case = CaseFactory(actor=station, client=client, unit=world.station_a, case_worker=world.sw_a)
+    response = wsgi(station).get(f"/api/v1/cases/{case.pk}/")
+    assert conforms(openapi, "GET", "/api/v1/cases/{id}/", response, 200)["closure_reason"] == ""

@@ -16,10 +16,8 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
 from django.utils.timezone import localdate
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.test import force_authenticate
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -37,6 +35,7 @@ from tests.activities.factories import ActivityFactory
 from tests.cases.factories import CaseFactory
 from tests.clients.factories import ClientFactory
 from tests.conftest import TOWN_A, make_user
+from tests.integration.openapi import SignedIn, connection_kept
 from tests.purchasing.factories import ProjectFactory, PurchaserFactory, assign_evaluation
 from tests.records.factories import ServiceRecordFactory
 from tests.referrals.factories import ReferralFactory
@@ -62,30 +61,10 @@ CHECKS = [
 ]
 
 
-class SignedIn(WSGIHandler):
-    """The project's WSGI application with every request signed in as ``user``."""
-
-    def __init__(self, user):
-        super().__init__()
-        self.user = user
-
-    def get_response(self, request):
-        force_authenticate(request, self.user)
-        return super().get_response(request)
-
-
 @pytest.fixture(autouse=True)
 def keep_test_connection():
-    """The app is called as plain WSGI, so Django would close the test's database
-    connection at the end of each request; Django's own test client prevents that."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    for signal in (signals.request_started, signals.request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (signals.request_started, signals.request_finished):
-        signal.connect(close_old_connections)
+    with connection_kept():
+        yield
 
 
 def _projects(world):
