@@ -155,3 +155,26 @@ def test_agency_operating_the_centre_lists_and_exports_only_its_units(served, ma
     assert export.status_code == 200
     text = str(read_sheet(export))
     assert "对象in" in text and "对象out" not in text
+
+
+@pytest.mark.parametrize(
+    "persona, named",
+    [("district", True), ("station_a", True), ("station_b", False), ("nobody", False)],
+)
+def test_the_agency_register_names_its_staff_only_to_readers_of_those_workers(
+    market,  # noqa: F811
+    client,
+    persona,
+    named,
+):
+    """Agencies are a public register (every account reads them), but their staff are
+    people: the page counts them for everyone and names only the workers the reader may
+    see in the workers register (张社工 works at station A)."""
+    world = market
+    users = {"nobody": world.users.nobody, **vars(world.users)}
+    client.force_login(users[persona])
+    page = client.get(f"/agencies/{world.agency.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert ("张社工" in html) is named
+    assert page.context["staff_count"] == 1

@@ -154,6 +154,15 @@ def ledger(user, *, group_by: str = "project") -> list[dict]:
     return sorted(totals.values(), key=lambda r: str(r["label"]))
 
 
+def agency_staff(user, agency):
+    """The agency's active staff the user may see in the workers register. Agencies are a
+    register every account reads, their staff are people: anyone learns how many, only
+    readers of those workers learn who (issue 9, least privilege)."""
+    from shegong.people.selectors import workers_for
+
+    return workers_for(user).filter(employer_agency=agency, is_active=True).order_by("name")
+
+
 def agency_record(agency) -> dict:
     """The agency's history across projects: counts by stage and grades of closed ones."""
     projects = agency.projects.select_related("purchaser")

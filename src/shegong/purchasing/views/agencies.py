@@ -35,7 +35,8 @@ def agency_detail(request, pk):
             "agency": agency,
             "record": selectors.agency_record(agency),
             "visible": visible,
-            "staff": agency.staff.filter(is_active=True)[:100],
+            "staff": selectors.agency_staff(request.user, agency)[:100],
+            "staff_count": agency.staff.filter(is_active=True).count(),
             "can_edit": can_edit_network(request.user),
         },
     )
