@@ -201,3 +201,26 @@ def test_accounts_are_versioned_and_a_sign_in_is_no_edit(world, client):
     assert refused.status_code == 412
     ok = api.patch(url, {"display_name": "改名"}, format="json", HTTP_IF_MATCH=f'"{before}"')
     assert ok.status_code == 200 and ok["ETag"] == f'"{before + 1}"'
+
+
+def test_a_unit_transition_from_a_status_that_moved_is_refused(world):
+    """One reads the room operating and closes it; meanwhile another made it a
+    demonstration room: the closure is refused on ``status`` rather than applied."""
+    from django.utils.timezone import localdate
+
+    from shegong.network import services as network
+    from shegong.network.models import Unit, UnitStatus
+
+    room = Unit.objects.get(pk=world.room_a1.pk)
+    stale = Unit.objects.get(pk=room.pk)
+    assert room.status == UnitStatus.OPERATING
+    district, today = world.users.district, localdate()
+    network.unit_transition(
+        unit=room, to_status=UnitStatus.DEMONSTRATION, effective_on=today, actor=district
+    )
+    with pytest.raises(ValidationError) as exc:
+        network.unit_transition(
+            unit=stale, to_status=UnitStatus.CLOSED, effective_on=today, actor=district
+        )
+    assert list(exc.value.message_dict) == ["status"]
+    assert Unit.objects.get(pk=room.pk).status == UnitStatus.DEMONSTRATION

@@ -191,3 +191,29 @@ def test_of_two_concurrent_case_steps_exactly_one_is_taken(world, elder, both_re
         assert stored.stage == Stage.PLANNING and stored.assessment == won.json()["assessment"]
         assert stored.events.filter(kind="assessed").count() == 1
         Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSED)  # the next round's case
+
+
+def test_of_an_acceptance_and_a_cancellation_at_once_exactly_one_is_taken(
+    world, elder, both_read_first
+):
+    from shegong.referrals.models import Referral
+    from tests.referrals.factories import ReferralFactory
+
+    for _round in range(ROUNDS):
+        referral = ReferralFactory(
+            actor=world.users.room_a1,
+            client=elder,
+            from_unit=world.room_a1,
+            to_unit=world.station_a,
+        )
+        url = f"/api/v1/referrals/{referral.pk}/transition/"
+        answers = both_read_first(
+            post(world.users.station_a, url, {"status": "accepted"}),
+            post(world.users.room_a1, url, {"status": "cancelled", "note": "家属已自行联系"}),
+        )
+        codes = sorted(a.status_code for a in answers)
+        assert codes == [200, 400], [a.content for a in answers]
+        [won] = [a for a in answers if a.status_code == 200]
+        stored = Referral.objects.get(pk=referral.pk)
+        assert stored.status == won.json()["status"] and stored.version == 2
+        assert stored.history.count() == 2  # created, and the one transition taken
