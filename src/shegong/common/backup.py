@@ -236,6 +236,9 @@ def restore_postgresql(connection, path: Path) -> None:
 def dump_sqlite(connection, path: Path) -> None:
     """SQLite's online backup API: a consistent copy while the server may be writing, as a
     single file (rollback journal, not WAL)."""
+    if connection.in_atomic_block:
+        # The backup would wait for this very connection's write lock, for ever.
+        raise BackupError("Back up outside a transaction.")
     with private_file(path):
         pass
     connection.ensure_connection()
