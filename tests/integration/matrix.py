@@ -67,8 +67,9 @@ AREAS = {
     "station_b": (TOWN_B,),
     # The other agency operates station B: town B.
     "agency": (TOWN_B,),
-    # Operates the centre and station A, delivers a project on room B1: town A and village
-    # B1, never the district through the centre, never the rest of town B.
+    # Operates the centre and station A (and a station in 渝中区), delivers a project on
+    # room B1: town A and village B1, never the district through the centre, never the rest
+    # of town B, never another district.
     "agency_a": (TOWN_A, VILLAGE_B1),
     # Posted to room A1 by its grant; its agency delivers the project on room B1.
     "agency_room": (VILLAGE_A1, VILLAGE_B1),
@@ -144,6 +145,9 @@ def _people(world):
     assignment_add(
         worker=world.other_worker, unit=world.other_station, start_on=D(2022, 1, 1), actor=None
     )
+    # The agency also operates a station in 渝中区: a grant of 渝北区's stays in 渝北区.
+    world.other_station.agency = world.agency
+    world.other_station.save(update_fields=["agency"])
 
 
 def _actor(world, unit):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from shegong.divisions.codes import Level, covers
+from shegong.divisions.codes import Level, covers, district_of
 
 from .models import ADMINISTRATOR_ROLES, Role
 
@@ -74,8 +74,8 @@ def _compute_prefixes(user, purpose: str) -> tuple[str, ...]:
         if purpose == DATA:
             if grant.role in ADMINISTRATOR_ROLES:
                 continue
-            if grant.role == Role.AGENCY_STAFF and grant.agency_id:
-                prefixes.update(_agency_prefixes(grant))
+            if grant.role == Role.AGENCY_STAFF and grant.agency_id and user.division_id:
+                prefixes.update(_agency_prefixes(grant, district_of(user.division_id)))
             elif grant.unit_id and grant.role in {
                 Role.DISTRICT_ADMIN,
                 Role.STATION_STAFF,
@@ -93,18 +93,20 @@ def _compute_prefixes(user, purpose: str) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _agency_prefixes(grant) -> set[str]:
+def _agency_prefixes(grant, home: str) -> set[str]:
     """Agency staff see the unit they are posted to (the grant's unit) or, without one, the
     stations and rooms their agency operates, and the units of the projects it delivers —
-    never a whole district because the agency operates the centre (issue 9, finding 4).
-    Accounts are not linked to workers, so the grant's unit is the posting."""
+    never a whole district because the agency operates the centre, and never outside
+    ``home``, the district of the account (whose administrator granted the role), however
+    many districts the agency works in (issue 9, finding 4). Accounts are not linked to
+    workers, so the grant's unit is the posting."""
     agency = grant.agency
     if grant.unit_id:
         found = {grant.unit.division_id}
     else:
         found = set(agency.units.live().values_list("division_id", flat=True))
     found.update(agency.projects.delivering().values_list("units__division_id", flat=True))
-    return {p for p in found if p and len(p) > Level.DISTRICT}
+    return {p for p in found if p and len(p) > Level.DISTRICT and p.startswith(home)}
 
 
 def scope_q(prefixes, field: str) -> Q:
