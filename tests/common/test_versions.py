@@ -224,3 +224,14 @@ def test_a_unit_transition_from_a_status_that_moved_is_refused(world):
         )
     assert list(exc.value.message_dict) == ["status"]
     assert Unit.objects.get(pk=room.pk).status == UnitStatus.DEMONSTRATION
+
+
+def test_the_etag_after_an_update_saving_the_row_twice_is_the_stored_version(world):
+    from shegong.access.models import User
+
+    account = world.users.station_a
+    api = api_for(world.users.district)
+    body = {"display_name": "改名", "password": "Another-Passw0rd!x"}
+    answer = api.patch(f"/api/v1/users/{account.pk}/", body, format="json")
+    assert answer.status_code == 200, answer.content
+    assert answer["ETag"] == f'"{User.objects.get(pk=account.pk).version}"'

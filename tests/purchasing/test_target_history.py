@@ -70,3 +70,17 @@ def test_staffing_reports_and_scores_are_kept_with_their_author(market):  # noqa
 def test_the_evaluation_sheet_and_grade_rules_have_a_history():
     assert Criterion.history.model.__name__ == "HistoricalCriterion"
     assert GradeRule.history.model.__name__ == "HistoricalGradeRule"
+
+
+def test_targets_set_against_a_stale_version_of_the_project_are_refused(market):  # noqa: F811
+    world = market
+    project = contracted(world)
+    buyer = api_for(world.users.purchaser)
+    current = buyer.get(f"/api/v1/projects/{project.pk}/")["ETag"]
+    assert current != '"1"'
+    url = f"/api/v1/projects/{project.pk}/set-indicators/"
+    template = IndicatorTemplate.objects.get(metric="visits")
+    rows = [{"template": template.pk, "target": "200", "weight": "40"}]
+    assert buyer.post(url, rows, format="json", HTTP_IF_MATCH='"1"').status_code == 412
+    assert not ProjectIndicator.objects.filter(project=project).exists()
+    assert buyer.post(url, rows, format="json", HTTP_IF_MATCH=current).status_code == 200

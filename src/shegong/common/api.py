@@ -91,7 +91,12 @@ class VersionedMixin:
     def perform_update(self, serializer):
         with self.precondition(serializer.instance):
             super().perform_update(serializer)
-        self.etag_object = serializer.instance
+        instance = self.etag_object = serializer.instance
+        if is_versioned(instance):
+            # The version as stored: an update may save the row more than once (an
+            # account's details, then its password) through copies of its own.
+            stored = type(instance)._base_manager.filter(pk=instance.pk)
+            instance.version = stored.values_list("version", flat=True).first() or 1
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

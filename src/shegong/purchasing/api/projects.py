@@ -152,11 +152,12 @@ class ProjectViewSet(StepMixin, ServiceViewSet):
         """Replace the project's indicators: [{template, target, weight}]."""
         project = self.get_object()
         rows = self.step_input(request, TargetSerializer, many=True)
-        services.indicators_set(
-            project=project,
-            actor=request.user,
-            targets={d["template"]: (d["target"], d["weight"]) for d in rows},
-        )
+        with self.precondition(project):  # If-Match: the project as it was read
+            services.indicators_set(
+                project=project,
+                actor=request.user,
+                targets={d["template"]: (d["target"], d["weight"]) for d in rows},
+            )
         [row] = indicators.board([project])
         return Response(BoardRowSerializer(row).data)
 
