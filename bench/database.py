@@ -31,10 +31,10 @@ def choose_database() -> None:
     os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + bench_name))
 
 
-def _create_pg_database(url: str, name: str) -> None:
+def pg_admin(url: str):
+    """An autocommit connection to the server's ``postgres`` database, as DATABASE_URL's role."""
     import dj_database_url
     import psycopg
-    from psycopg import sql
 
     cfg = dj_database_url.parse(url)
     params = {
@@ -45,8 +45,15 @@ def _create_pg_database(url: str, name: str) -> None:
         **{k: v for k, v in (cfg.get("OPTIONS") or {}).items() if isinstance(v, str)},
     }
     params = {k: v for k, v in params.items() if v is not None}
+    return psycopg.connect(dbname="postgres", autocommit=True, **params)
+
+
+def _create_pg_database(url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
     try:
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        with pg_admin(url) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -58,7 +65,8 @@ def _create_pg_database(url: str, name: str) -> None:
         )
 
 
-def setup_django() -> None:
+def setup_django(*, choose: bool = True) -> None:
+    """Django on the benchmark's database (``choose=False``: on DATABASE_URL as it is)."""
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shegong.config.settings")
     # Query logging under DEBUG would grow without bound and slow every query.
@@ -70,7 +78,8 @@ def setup_django() -> None:
     devkeys.prepare(var)
     os.environ.setdefault("SHEGONG_SECRET_KEY", devkeys.read(var, devkeys.SECRET_KEY_FILE))
     os.environ.setdefault("SHEGONG_FIELD_KEY", devkeys.read(var, devkeys.FIELD_KEY_FILE))
-    choose_database()
+    if choose:
+        choose_database()
     import django
 
     django.setup()

@@ -7,6 +7,10 @@ enough to run unchanged on SQLite and PostgreSQL.
 
 ``bare_units`` is a plain Django view: the same scoped, ordered first page of units as
 ``GET /api/v1/units/``, read with ``.values()`` and returned as a JsonResponse.
+
+``signed_in`` is the soak's floor (``bench/soak.py``): the least a signed-in request costs on
+the same gunicorn, through the same middleware (the session read and saved, the user
+loaded), with no work of its own.
 """
 
 import datetime
@@ -148,3 +152,10 @@ def bare_units(request):
         return JsonResponse({"detail": "not authenticated"}, status=403)
     rows = list(Unit.objects.visible_to(request.user).values(*UNIT_VALUES)[:50])
     return JsonResponse({"results": rows})
+
+
+def signed_in(request):
+    """The soak's floor: a signed-in request that does nothing more."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "not authenticated"}, status=403)
+    return JsonResponse({"user": request.user.pk})

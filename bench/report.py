@@ -80,11 +80,9 @@ def machine() -> dict[str, str]:
 def record(results, info, counts_line, runs_line, extra="", group=None) -> None:
     """Replace this vendor's section (a partial run, ``--only``, has a section of its own)."""
     today = datetime.date.today().isoformat()
-    tag = info["vendor"] + (f":{group}" if group else "")
-    start, end = f"<!-- bench:{tag} -->", f"<!-- /bench:{tag} -->"
-    section = "\n".join(
+    write_section(
+        info["vendor"] + (f":{group}" if group else ""),
         [
-            start,
             f"### {info['db']}{f' — {group} only' if group else ''} — {today}",
             "",
             f"- Machine: {info['cpus']} CPUs ({info['cpu']}), {info['os']}, "
@@ -95,9 +93,15 @@ def record(results, info, counts_line, runs_line, extra="", group=None) -> None:
             "",
             table(results),
             *(["", extra] if extra else []),
-            end,
-        ]
+        ],
     )
+
+
+def write_section(tag: str, lines: list[str]) -> None:
+    """Replace the section marked ``<!-- bench:<tag> -->`` of docs/benchmarks.md with
+    ``lines`` (or append it)."""
+    start, end = f"<!-- bench:{tag} -->", f"<!-- /bench:{tag} -->"
+    section = "\n".join([start, *lines, end])
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\n## Results\n"
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     if pattern.search(text):

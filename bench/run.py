@@ -4,23 +4,27 @@ next to a floor measured in the same run (see docs/benchmarks.md).
     make bench                                   # SQLite, var/bench.sqlite3
     DATABASE_URL=postgres://u:p@host/db make bench   # PostgreSQL, database db_bench
     BENCH_ARGS="--quick --record" make bench     # fewer runs; write docs/benchmarks.md
+    BENCH_ARGS="--only soak" make bench          # the soak alone (PostgreSQL; SOAK_SECONDS)
 
 The benchmarks never touch the developer's database: SQLite runs use var/bench.sqlite3,
 PostgreSQL runs use ``<name>_bench`` on the same server (created when missing).
 
 The groups live in their own modules: ``bench/network.py`` (coverage, units API),
-``bench/casework.py`` (search, overdue list), ``bench/roster.py`` (roster import) and
-``bench/purchasing.py`` (indicator board); the data in ``bench/data.py``, ``bench/plan.py``
-and ``bench/casework_data.py``; timing in ``bench/timing.py``, the table and the record in
-``bench/report.py``.
+``bench/casework.py`` (search, overdue list), ``bench/roster.py`` (roster import),
+``bench/purchasing.py`` (indicator board) and ``bench/soak.py`` (50 clients for 10 minutes
+against gunicorn, last, on PostgreSQL only); the data in ``bench/data.py``,
+``bench/plan.py``, ``bench/casework_data.py`` and ``bench/soak_data.py``; timing in
+``bench/timing.py``, the table and the record in ``bench/report.py``.
 """
 
 import argparse
 import os
+import subprocess
 import sys
 from dataclasses import dataclass, field
 
-from .database import setup_django
+from . import soak
+from .database import ROOT, setup_django
 from .report import machine, record, table
 from .timing import measure_pair
 
@@ -39,9 +43,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--roster-rows", type=int, help="rows of the roster file (100,000)")
     parser.add_argument(
         "--only",
-        choices=["network", "casework", "purchasing"],
+        choices=["network", "casework", "purchasing", "soak"],
         help="run one group of benchmarks",
     )
+    soak.add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -124,8 +129,16 @@ def counts_line(only) -> str:
     return ", ".join(f"{n:,} {what}" for what, n in counts.items())
 
 
+def run_soak(argv) -> int:
+    """The soak in a process of its own: it runs on a database and a server of its own."""
+    argv = sys.argv[1:] if argv is None else argv
+    return subprocess.run([sys.executable, "-m", "bench.soak", *argv], cwd=ROOT).returncode
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.only == "soak":
+        return soak.main(argv)
     setup_django()
     from django.core.management import call_command
     from django.db import connection
@@ -159,6 +172,8 @@ def main(argv=None) -> int:
         print("Warning: the machine was busy during the run (see the load average); expect noise.")
     if args.record:
         record(runs.results, info, data_line, runs_line, runs.extra, group=args.only)
+    if args.only is None:
+        return run_soak(argv)
     return 0
 
 

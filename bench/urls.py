@@ -1,12 +1,14 @@
-"""The project's URLs plus the floor view, used only while the benchmarks run (through
-``override_settings(ROOT_URLCONF="bench.urls")``), so the floor is served through the same
-middleware stack as the API without touching the project's own URL configuration."""
+"""The project's URLs plus the floor views, used only while the benchmarks run (through
+``override_settings(ROOT_URLCONF="bench.urls")``, and by the soak's gunicorn through
+``bench.soak_settings``), so a floor is served through the same middleware stack as the API
+without touching the project's own URL configuration."""
 
 from django.urls import include, path
 
-from .floors import bare_units
+from .floors import bare_units, signed_in
 
 urlpatterns = [
     path("bench/units/", bare_units, name="bench-units"),
+    path("bench/signed-in/", signed_in, name="bench-signed-in"),
     path("", include("shegong.config.urls")),
 ]
