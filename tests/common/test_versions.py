@@ -235,3 +235,19 @@ def test_the_etag_after_an_update_saving_the_row_twice_is_the_stored_version(wor
     answer = api.patch(f"/api/v1/users/{account.pk}/", body, format="json")
     assert answer.status_code == 200, answer.content
     assert answer["ETag"] == f'"{User.objects.get(pk=account.pk).version}"'
+
+
+def test_every_edit_page_carries_the_version(world, client):
+    world.agency.refresh_from_db()
+    pages = {
+        f"/units/{world.room_a1.pk}/edit/": world.room_a1,
+        f"/workers/{world.cw_a1.pk}/edit/": world.cw_a1,
+        f"/agencies/{world.agency.pk}/edit/": world.agency,
+        f"/accounts/{world.users.room_a1.pk}/edit/": world.users.room_a1,
+    }
+    client.force_login(world.users.district)
+    for url, record in pages.items():
+        record.refresh_from_db()
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert f'name="version" value="{record.version}"'.encode() in page.content, url
