@@ -99,12 +99,14 @@ def prepare_databases(url: str, reload: bool) -> str:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(template)))
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(template)))
             print(f"Seeding {template} (seed_demo and the soak's accounts; once)…", flush=True)
-            subprocess.run(
+            seeded = subprocess.run(
                 [sys.executable, "-m", "bench.soak_data"],
                 cwd=ROOT,
                 env={**os.environ, "DATABASE_URL": template_url},
-                check=True,
             )
+            if seeded.returncode != 0:  # no half-seeded template for the next run
+                admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(template)))
+                sys.exit("soak: seeding the template database failed (above).")
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(work))
         )
