@@ -395,9 +395,22 @@ def routes() -> list[str]:
     return list(_routes())
 
 
+def route_methods(route: str) -> frozenset | None:
+    return _routes()[route]
+
+
 def answers_get(route: str) -> bool:
-    methods = _routes()[route]
+    methods = route_methods(route)
     return methods is None or "get" in methods
+
+
+def methods_to_try(route: str) -> list[str]:
+    """Out of scope, every method a route declares is tried (an API detail's PATCH and PUT
+    too); a page that declares none is read with GET (and POSTed if it only takes a form)."""
+    methods = route_methods(route)
+    if methods is None:
+        return ["get"]
+    return sorted(m for m in methods if m in {"get", "post", "put", "patch", "delete"})
 
 
 def kwargs_of(route: str) -> list[str]:

@@ -74,15 +74,16 @@ def _check(client, persona, route, path, visible, objects):
     if visible:
         status = client.get(path).status_code if is_view(route) else 200
         return [] if status == 200 else [(path, "GET", status, "in scope")]
-    method = "get" if matrix.answers_get(route) else "post"
-    response = getattr(client, method)(path)
-    if response.status_code == 405:
-        method, response = "post", client.post(path)
     problems = []
-    if response.status_code not in (403, 404):
-        problems.append((path, method, response.status_code, "out of scope"))
-    text = matrix.response_text(response)
-    return problems + [(path, "leak", m) for m in leaked(text, objects, persona)]
+    for method in matrix.methods_to_try(route):
+        response = getattr(client, method)(path, content_type="application/json")
+        if response.status_code == 405 and matrix.route_methods(route) is None:
+            response = client.post(path)  # a page that only takes a form
+        if response.status_code not in (403, 404):
+            problems.append((path, method, response.status_code, "out of scope"))
+        text = matrix.response_text(response)
+        problems += [(path, "leak", m) for m in leaked(text, objects, persona)]
+    return problems
 
 
 # A persona without an area opens nothing: two edges (a room's records, and room B1's,
