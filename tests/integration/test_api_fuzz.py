@@ -34,7 +34,7 @@ from shegong.purchasing.models import Metric
 from tests.activities.factories import ActivityFactory
 from tests.cases.factories import CaseFactory
 from tests.clients.factories import ClientFactory
-from tests.conftest import TOWN_A, make_user
+from tests.conftest import TOWN_A, build_world, make_user
 from tests.integration.openapi import SignedIn, connection_kept
 from tests.purchasing.factories import ProjectFactory, PurchaserFactory, assign_evaluation
 from tests.records.factories import ServiceRecordFactory
@@ -99,8 +99,7 @@ def _projects(world):
     return bureau, [budgeted, project], evaluation
 
 
-@pytest.fixture
-def rows(world):
+def build_rows(world):
     """One row of each kind that the API serves, in both users' scope, by path segment."""
     district, station = world.users.district, world.users.station_a
     client = ClientFactory(actor=station, name="王五")
@@ -152,9 +151,35 @@ def point_at_rows(case, rows, turn: int) -> None:
             params[name] = choices[turn % len(choices)]
 
 
+@pytest.fixture(scope="module")
+def fuzz_world(django_db_setup, django_db_blocker):
+    """The world and its rows, built once for the module inside a transaction that is
+    rolled back after its last test (each test's own changes roll back with the test, in a
+    savepoint of it): building them for each of some hundred operations would cost more
+    than the requests."""
+    from django.db import transaction
+    from django.utils import translation
+
+    with django_db_blocker.unblock(), translation.override("en"):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+            yield world, build_rows(world)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def callers(world):
-    return [SignedIn(world.users.district), SignedIn(world.users.station_a)]
+def rows(fuzz_world):
+    return fuzz_world[1]
+
+
+@pytest.fixture
+def callers(fuzz_world):
+    users = fuzz_world[0].users
+    return [SignedIn(users.district), SignedIn(users.station_a)]
 
 
 @schema.parametrize()
