@@ -485,3 +485,29 @@ def test_a_choice_not_yet_made_reads_blank_as_documented(openapi, wsgi, world):
     case = CaseFactory(actor=station, client=client, unit=world.station_a, case_worker=world.sw_a)
     response = wsgi(station).get(f"/api/v1/cases/{case.pk}/")
     assert conforms(openapi, "GET", "/api/v1/cases/{id}/", response, 200)["closure_reason"] == ""
+
+
+def test_a_throttled_view_documents_its_429():
+    """No view is throttled today (the login's lockout answers 400); one that is gets its
+    429 documented as the JSON DRF answers."""
+    from django.urls import path
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.utils import extend_schema
+    from rest_framework.response import Response
+    from rest_framework.throttling import UserRateThrottle
+    from rest_framework.views import APIView
+
+    class Throttled(APIView):
+        throttle_classes = [UserRateThrottle]
+
+        @extend_schema(responses={204: None})
+        def get(self, request):
+            return Response(status=204)
+
+    generator = SchemaGenerator(patterns=[path("api/v1/throttled/", Throttled.as_view())])
+    schema = generator.get_schema(request=None, public=True)
+    answers = schema["paths"]["/api/v1/throttled/"]["get"]["responses"]
+    assert answers["429"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert {"400", "401", "403"} <= set(answers)
