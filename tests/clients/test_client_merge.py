@@ -141,7 +141,7 @@ def test_two_open_cases_are_refused_and_nothing_moves(world, client):
     assert list(exc.value.message_dict) == ["drop"]
     client.force_login(world.users.station_a)
     response = client.post(f"/clients/{keep.pk}/merge/{drop.pk}/", follow=True)
-    assert "open case" in str(list(response.context["messages"]))
+    assert "个案" in str(list(response.context["messages"]))  # the page speaks zh-hans
     drop.refresh_from_db()
     case.refresh_from_db()
     assert drop.merged_into is None and case.client == drop

@@ -60,7 +60,8 @@ def test_a_queued_upload_is_deleted_after_a_day_and_the_job_says_why(
         assert jobs.purge_stale_imports() == 1
     job.refresh_from_db()
     assert job.status == "failed" and job.finished_at is not None
-    assert "24 hours" in job.message and "Upload it again" in job.message
+    assert job.language == "zh-hans"  # in the uploader's language
+    assert "24 小时" in job.message and "重新上传" in job.message
     assert stored(queue) == []
     page = client.get(f"/imports/{job.pk}/")
     assert page.status_code == 200
