@@ -429,4 +429,12 @@ def fill(route: str, values: dict) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", one, route)
 
 
-METRICS = list(Metric.values)
+def drill_metrics(project) -> list[str]:
+    """One indicator per kind of drill-down row (records, clients, cases, referrals): the
+    other indicators of a kind filter the same rows through the same code."""
+    from shegong.purchasing.indicators import behind
+
+    first = {}
+    for metric in Metric.values:
+        first.setdefault(behind(project, metric)[0], metric)
+    return list(first.values())

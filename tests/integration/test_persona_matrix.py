@@ -256,7 +256,7 @@ def register_paths(town):
         if not matrix.answers_get(route):
             continue
         for pk in ids[resource_of(route)]:
-            metrics = matrix.METRICS if "metric" in kwargs_of(route) else [None]
+            metrics = matrix.drill_metrics(town.project) if "metric" in kwargs_of(route) else [None]
             for metric in metrics:
                 yield route, fill(route, {"pk": pk, "code": pk, "metric": metric, **more})
 
