@@ -251,3 +251,22 @@ def test_every_edit_page_carries_the_version(world, client):
         page = client.get(url)
         assert page.status_code == 200, url
         assert f'name="version" value="{record.version}"'.encode() in page.content, url
+
+
+def test_an_activity_evaluated_meanwhile_is_not_evaluated_again_over_it(world):
+    from django.utils.timezone import localdate
+
+    from shegong.activities import services as activities
+    from shegong.activities.models import Activity
+    from tests.activities.test_activities import hold, plan_group
+
+    group = plan_group(world)
+    hold(world, group, other_participants=3)
+    assert group.status == "running"  # the session's step left the caller's object current
+    stale = Activity.objects.get(pk=group.pk)
+    done = {"evaluated_on": localdate(), "goals_met": "fully", "actor": world.users.station_a}
+    activities.activity_evaluate(activity=group, evaluation="第一份总结", **done)
+    with pytest.raises(ValidationError) as exc:
+        activities.activity_evaluate(activity=stale, evaluation="第二份总结", **done)
+    assert list(exc.value.message_dict) == ["status"]
+    assert Activity.objects.get(pk=group.pk).evaluation == "第一份总结"

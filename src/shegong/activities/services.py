@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.access.scoping import ensure_in_scope
-from shegong.common.services import save_with_history
+from shegong.common.services import locked_into, save_with_history, step_locked
 from shegong.divisions.codes import covers, district_of
 from shegong.records.services import service_record_create
 
@@ -98,6 +98,7 @@ def activity_create(
 @transaction.atomic
 def activity_enrol(*, activity, actor, members) -> Activity:
     """Add members to a group (recruitment may go on while it runs)."""
+    activity = locked_into(activity)
     _refuse_unless(activity, OPEN)
     outside = _outside(activity.unit, members)
     if outside:
@@ -122,7 +123,7 @@ def session_add(
 ):
     """A session held: recorded as a service record of the activity's unit and field. In a
     group, those who attend are its members."""
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity = locked_into(activity)
     _refuse_unless(activity, OPEN)
     if activity.kind == Kind.GROUP:
         members = set(activity.members.values_list("pk", flat=True))
@@ -158,7 +159,8 @@ def session_add(
 def activity_evaluate(
     *, activity, actor, evaluation, evaluated_on, goals_met, satisfaction=None
 ) -> Activity:
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    # Compare-and-set: refused if another step moved it since the caller read it.
+    activity = step_locked(activity, "status")
     _refuse_unless(activity, (Status.RUNNING, Status.EVALUATED))
     errors: dict[str, list[str]] = {}
     if len((evaluation or "").strip()) < 4:
@@ -181,7 +183,7 @@ def activity_evaluate(
 
 @transaction.atomic
 def activity_cancel(*, activity, actor, reason) -> Activity:
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity = step_locked(activity, "status")
     _refuse_unless(activity, OPEN)
     if len((reason or "").strip()) < 2:
         raise ValidationError({"reason": [_("Say why the activity is cancelled.")]})

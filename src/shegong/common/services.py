@@ -108,6 +108,14 @@ def locked(instance, *, expected_version=None):
     return current
 
 
+def locked_into(instance):
+    """``instance`` brought up to its row as stored, the row locked until the transaction
+    ends: a step that may follow another (a second session of an activity) works on the
+    state as it is now, and the caller's object shows it afterwards."""
+    _take_row(instance, locked(instance))
+    return instance
+
+
 def step_locked(instance, field: str, *, label: str | None = None):
     """Compare-and-set for a lifecycle step: the row of ``instance`` locked, refused on
     ``field`` when its ``field`` (the stage, the status) is no longer what the caller read,
