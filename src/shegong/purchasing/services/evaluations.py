@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from shegong.access.models import Role
 from shegong.access.scoping import has_role
-from shegong.common.services import save_with_history
+from shegong.common.services import locked, save_with_history
 
 from ..models import Criterion, Evaluation, EvaluationKind, Evidence, GradeRule, Score, Stage
 from .guards import CENT, Errors, is_agency_staff, managed_step, raise_errors, refuse
@@ -58,7 +58,7 @@ def _ensure_open_to(evaluation: Evaluation, actor, refusal: str) -> None:
 def evaluation_score(*, evaluation, actor, scores, comments="", submit=False) -> Evaluation:
     """``scores``: {criterion id: (points, comment)}. Saves a draft; ``submit`` fixes the
     total and the grade, after which nothing changes."""
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    evaluation = locked(evaluation)
     _ensure_open_to(evaluation, actor, _("Only the assigned evaluator scores this evaluation."))
     criteria = {c.pk: c for c in Criterion.objects.filter(is_active=True)}
     errors: Errors = {}
@@ -100,7 +100,7 @@ def evidence_add(*, evaluation, actor, upload) -> Evidence:
     like a service record's attachments and kept through Django's storage API."""
     from shegong.records.services import check_upload
 
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    evaluation = locked(evaluation)
     _ensure_open_to(evaluation, actor, _("Only the assigned evaluator adds evidence."))
     check_upload(upload)
     evidence = Evidence(evaluation=evaluation, file=upload, size=upload.size, uploaded_by=actor)
@@ -111,7 +111,7 @@ def evidence_add(*, evaluation, actor, upload) -> Evidence:
 
 @transaction.atomic
 def evaluation_respond(*, evaluation, actor, response) -> Evaluation:
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    evaluation = locked(evaluation)
     if not is_agency_staff(actor, evaluation.project):
         raise PermissionDenied(_("Only the agency under contract responds."))
     if evaluation.status != Evaluation.Status.SUBMITTED:

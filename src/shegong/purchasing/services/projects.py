@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shegong.common.services import save_with_history
+from shegong.common.services import locked, save_with_history
 
 from ..models import (
     Evaluation,
@@ -174,7 +174,7 @@ def contract_sign(
 
 @transaction.atomic
 def progress_report_add(*, project, actor, month, summary, problems="") -> ProgressReport:
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = locked(project)  # under If-Match, refused if the project changed since
     require_stage(project, Stage.CONTRACTED, doing=_("take a progress report"))
     if not (is_agency_staff(actor, project) or may_manage(actor, project)):
         raise PermissionDenied(_("The agency under contract reports its progress."))
