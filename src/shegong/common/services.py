@@ -116,7 +116,7 @@ def locked_into(instance):
     return instance
 
 
-def step_locked(instance, field: str, *, label: str | None = None):
+def step_locked(instance, field: str):
     """Compare-and-set for a lifecycle step: the row of ``instance`` locked, refused on
     ``field`` when its ``field`` (the stage, the status) is no longer what the caller read,
     i.e. another step was taken meanwhile. Call inside the step's transaction.
@@ -134,7 +134,7 @@ def step_locked(instance, field: str, *, label: str | None = None):
                         "This record moved on while you were working (it is now “%(now)s”). "
                         "Reload it and try again."
                     )
-                    % {"now": label or display}
+                    % {"now": display}
                 ]
             },
             code="conflict",
