@@ -9,6 +9,7 @@ its own: a new SQLite file, or a PostgreSQL database created and dropped here.
 """
 
 import base64
+import io
 import json
 import os
 import stat
@@ -24,7 +25,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from shegong.clients.models import Client
-from shegong.common import crypto
+from shegong.common import backup, crypto
 from shegong.records.services import attachment_add
 from tests.clients.factories import ClientFactory
 from tests.conftest import build_world, ensure_divisions
@@ -194,7 +195,7 @@ def test_a_backup_holds_no_key_and_what_cannot_be_restored_is_refused(tmp_path, 
     # A misplaced key file under MEDIA_ROOT is never archived.
     (media / "field.key").write_text(django_settings.SHEGONG_FIELD_KEY)
     backup_dir = tmp_path / "backup"
-    call_command("backup", str(backup_dir), stdout=open(os.devnull, "w"))
+    call_command("backup", str(backup_dir), stdout=io.StringIO())
 
     manifest = json.loads((backup_dir / "manifest.json").read_text())
     assert manifest["field_key_id"] == crypto.key_id()
@@ -236,7 +237,7 @@ def test_a_populated_database_round_trips_with_its_uploads(tmp_path, media, targ
     ensure_divisions()
     populate()
     backup_dir = tmp_path / "backup"
-    call_command("backup", str(backup_dir), stdout=open(os.devnull, "w"))
+    call_command("backup", str(backup_dir), stdout=io.StringIO())
 
     assert mode(backup_dir) == 0o700
     assert {p.name for p in backup_dir.iterdir()} == {
@@ -268,3 +269,14 @@ def test_a_populated_database_round_trips_with_its_uploads(tmp_path, media, targ
     forced = manage(tmp_path, target, "restore", str(backup_dir), "--force")
     assert forced.returncode == 0, forced.stderr
     assert {k: read_back(tmp_path, target)[k] for k in expected} == expected
+
+
+@pytest.mark.django_db
+def test_a_failed_backup_leaves_no_partial_files(tmp_path, media, monkeypatch):
+    def disk_full(*args):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(backup, "archive_media", disk_full)
+    with pytest.raises((CommandError, OSError)):
+        call_command("backup", str(tmp_path / "backup"))
+    assert list((tmp_path / "backup").iterdir()) == []

@@ -369,20 +369,29 @@ def database_is_empty(connection) -> bool:
 
 def create(directory: Path, connection) -> dict:
     """Write a backup of ``connection``'s database and of MEDIA_ROOT into ``directory``
-    (new or empty); returns the manifest."""
+    (new or empty); returns the manifest. A failed backup leaves the directory empty."""
     vendor = connection.vendor
     if vendor not in DATABASE_FILES:
         raise BackupError(f"Backups support PostgreSQL and SQLite, not {vendor}.")
-    media_root = Path(settings.MEDIA_ROOT)
-    if _is_within(Path(directory), media_root):
+    if _is_within(Path(directory), Path(settings.MEDIA_ROOT)):
         raise BackupError("The backup directory must not be inside MEDIA_ROOT.")
     directory = private_directory(Path(directory))
+    try:
+        return _write(directory, connection)
+    except BaseException:
+        for path in directory.iterdir():
+            path.unlink()
+        raise
+
+
+def _write(directory: Path, connection) -> dict:
+    vendor = connection.vendor
     database_file = directory / DATABASE_FILES[vendor]
     if vendor == "postgresql":
         dump_postgresql(connection, database_file)
     else:
         dump_sqlite(connection, database_file)
-    media = archive_media(media_root, directory / MEDIA, connection)
+    media = archive_media(Path(settings.MEDIA_ROOT), directory / MEDIA, connection)
     manifest = {
         "format": FORMAT,
         "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -393,6 +402,7 @@ def create(directory: Path, connection) -> dict:
         "media": {"file": MEDIA, "files": media.files, "bytes": media.bytes},
         "checksums": {name: sha256(directory / name) for name in (database_file.name, MEDIA)},
     }
+    # Written last: a directory without a manifest is an unfinished backup.
     with private_file(directory / MANIFEST) as out:
         out.write(json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n")
     manifest["skipped"] = media.skipped
