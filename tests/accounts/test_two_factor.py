@@ -82,8 +82,9 @@ def test_a_code_opens_the_pages_and_next_is_kept(world, client):
     login(client, "district")
     response = client.get("/clients/")
     assert response.url == "/login/two-factor/?next=%2Fclients%2F"
-    wrong = client.post("/login/two-factor/?next=/clients/", {"otp": "000000"})
+    wrong = client.post("/login/two-factor/", {"otp": "000000", "next": "/clients/"})
     assert wrong.status_code == 400
+    assert 'name="next" value="/clients/"' in wrong.content.decode()
     user.totpdevice_set.update(throttling_failure_count=0)
     right = client.post("/login/two-factor/", {"otp": otp_code(user), "next": "/clients/"})
     assert right.status_code == 302 and right.url == "/clients/"

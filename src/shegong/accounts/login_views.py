@@ -17,6 +17,11 @@ from .forms import OtpForm, OwnPasswordForm
 from .middleware import safe_next
 
 
+def _next_field(request) -> str:
+    """``next`` as the step's form carries it on (from the query string, or posted back)."""
+    return request.POST.get("next") or request.GET.get("next", "")
+
+
 def _qr_svg(uri: str) -> str:
     """The QR code of ``uri`` as inline SVG, drawn here (no image service, no script)."""
     import segno
@@ -53,7 +58,7 @@ def two_factor(request):
     return render(
         request,
         "accounts/two_factor.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        {"form": form, "next": _next_field(request)},
         status=400 if form.errors else 200,
     )
 
@@ -95,7 +100,7 @@ def two_factor_setup(request):
             "form": form,
             "qr": _qr_svg(device.config_url),
             "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
-            "next": request.GET.get("next", ""),
+            "next": _next_field(request),
         },
         status=400 if form.errors else 200,
     )
@@ -130,7 +135,7 @@ def password_change(request):
         {
             "form": form,
             "forced": services.password_expired(request.user),
-            "next": request.GET.get("next", ""),
+            "next": _next_field(request),
         },
         status=400 if form.errors else 200,
     )
