@@ -154,3 +154,9 @@ def test_expiry_can_be_switched_off(world, client, settings):
 def test_the_navigation_links_the_change_page(world, client):
     client.force_login(world.users.room_a1)
     assert f'href="{CHANGE}"' in client.get("/").content.decode()
+
+
+def test_the_admins_password_form_leads_to_the_sites(world, client):
+    client.force_login(world.users.district)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response.url == CHANGE

@@ -193,3 +193,12 @@ def test_becoming_an_administrator_revokes_tokens_got_without_a_second_factor(wo
         user=world.users.station_a, role=Role.SYSTEM_ADMIN, unit=world.center, actor=None
     )
     assert with_token(token).get("/api/v1/units/").status_code == 401
+
+
+def test_a_password_set_by_any_path_revokes_the_tokens(world):
+    """`manage.py changepassword` and the like go around the services."""
+    token = token_for("station_a")["token"]
+    user = world.users.station_a
+    user.set_password("Console-Passw0rd!")
+    user.save()
+    assert with_token(token).get("/api/v1/units/").status_code == 401

@@ -84,6 +84,16 @@ class User(Versioned, AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    def save(self, *args, **kwargs):
+        # Whatever path set a new password (the services, `manage.py changepassword`), the
+        # API tokens of the old one end with it.
+        password_set = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_set:
+            from knox.models import AuthToken
+
+            AuthToken.objects.filter(user=self).delete()
+
 
 class RoleGrant(WithHistory):
     history_division = "user__division__code"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from shegong.accounts import views as account_views
 from shegong.cockpit import views as cockpit_views
@@ -30,6 +31,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     *(path("", include(f"shegong.{app}.urls")) for app in PAGE_APPS),
     path("api/v1/", include(("shegong.config.api_urls", "api"))),
+    # One's own password is changed on the site's page (history, expiry, tokens), never
+    # through the admin's form.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="accounts:password-change", permanent=False),
+    ),
     path("admin/", admin.site.urls),
 ]
 
