@@ -76,3 +76,19 @@ def test_the_api_refuses_a_spaced_phone_in_its_query_string(world, zsf):
     assert "13812345678" not in refused.content.decode()
     found = api.post("/api/v1/clients/search/", {"q": "138 1234 5678"}, format="json")
     assert [c["id"] for c in found.json()["results"]] == [zsf.pk]
+
+
+def test_the_session_holds_the_number_encrypted(world, client, zsf):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(world.users.district)
+    client.post("/clients/", {"q": "13812345678"})
+    raw = "".join(s.session_data for s in Session.objects.all())
+    decoded = "".join(str(s.get_decoded()) for s in Session.objects.all())
+    assert "13812345678" not in raw and "13812345678" not in decoded
+    found = client.get("/clients/?held=1")
+    assert [c.pk for c in found.context["page"].object_list] == [zsf.pk]
+    session = client.session
+    session["clients:held-search"] = "not a ciphertext"
+    session.save()
+    assert client.get("/clients/?held=1").context["params"]["q"] == ""

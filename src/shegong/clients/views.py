@@ -1,5 +1,7 @@
+import base64
 from urllib.parse import urlencode
 
+from cryptography.exceptions import InvalidTag
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
+from shegong.common import crypto
 from shegong.common.forms import apply_service_errors, form_page, post_from_page, submit_form
 from shegong.common.history import history_rows
 from shegong.common.idcard import mask_id_number, mask_phone
@@ -37,7 +40,7 @@ def client_list(request):
     held = request.GET.get("held") == "1"
     params = {k: request.GET.get(k, "") for k in ("q", "group", "risk")}
     if held:
-        params["q"] = request.session.get(HELD_SEARCH, "")
+        params["q"] = _held_search(request)
     clients = selectors.client_search(request.user, **params)
     if request.GET.get("export") == "xlsx" and not held:
         return _export(request, clients, params)
@@ -58,10 +61,21 @@ def client_list(request):
     )
 
 
+def _held_search(request) -> str:
+    held = request.session.get(HELD_SEARCH, "")
+    try:
+        return crypto.decrypt(base64.b64decode(held)) if held else ""
+    except (ValueError, InvalidTag):  # another key (rotated) or a damaged value: no search
+        return ""
+
+
 def _search_redirect(request):
     params = {k: request.POST.get(k, "").strip() for k in ("q", "group", "risk")}
     if selectors.is_sensitive_query(params["q"]):
-        request.session[HELD_SEARCH] = params.pop("q")
+        # Encrypted under the field key: the session table (and its backups) holds no
+        # number in clear either.
+        held = base64.b64encode(crypto.encrypt(params.pop("q"))).decode()
+        request.session[HELD_SEARCH] = held
         params["held"] = "1"
     else:
         request.session.pop(HELD_SEARCH, None)
