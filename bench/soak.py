@@ -35,7 +35,9 @@ from urllib.parse import urlsplit, urlunsplit
 from .database import PG_SCHEMES, ROOT, pg_admin
 from .soak_report import FLOOR, MIX, Outcome, Tally, print_report, record
 
-DEFAULTS = {"seconds": 600, "clients": 50, "workers": 4, "warmup": 30}
+# A worker reaches its working size after some hundreds of requests (caches, the allocator's
+# arenas): the warm-up lets it, so that growth in the window is growth that goes on.
+DEFAULTS = {"seconds": 600, "clients": 50, "workers": 4, "warmup": 120}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--soak-warmup",
         type=int,
-        help="soak: seconds of load before the measured window (30; less for short runs)",
+        help="soak: seconds of load before the measured window (120; less for short runs)",
     )
 
 
@@ -66,7 +68,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--record", action="store_true", help="write docs/benchmarks.md")
     args, _others = parser.parse_known_args(argv)  # make bench's own options pass through
     if args.soak_warmup is None:
-        args.soak_warmup = min(DEFAULTS["warmup"], max(5, args.soak_seconds // 10))
+        args.soak_warmup = min(DEFAULTS["warmup"], max(5, args.soak_seconds // 5))
     return args
 
 
@@ -475,6 +477,8 @@ def soak(args, personas, counts) -> Outcome:
         "middle": nearest(samples, (window.start + window.end) / 2),
         "end": nearest(samples, window.end),
     }
+    # All workers together at each tenth of the window, to show the trend.
+    tenths = [window.start + args.soak_seconds * i / 10 for i in range(11)]
     return Outcome(
         seconds=args.soak_seconds,
         clients=args.soak_clients,
@@ -483,6 +487,7 @@ def soak(args, personas, counts) -> Outcome:
         tally=tally,
         in_worker=server.times(),
         memory=memory,
+        trend=[sum(nearest(samples, t).values()) for t in tenths],
         restarted=initial_workers != final_workers,
         server_errors=server.error_lines(),
         signin_failures=[c.failed for c in clients if c.failed],

@@ -49,6 +49,7 @@ class Outcome:
     tally: Tally
     in_worker: dict[str, list[float]]
     memory: dict[str, dict[int, int]]  # start / middle / end -> {worker pid: RSS kB}
+    trend: list[int]  # all workers' RSS (kB) at each tenth of the window
     restarted: bool
     server_errors: list[str]
     signin_failures: list[str]
@@ -132,6 +133,10 @@ def memory_table(outcome: Outcome) -> str:
     lines.append(
         f"| **all workers** | {' | '.join(mb(x) for x in totals)} | {1 + outcome.growth:.2f} |"
     )
+    lines += [
+        "",
+        f"All workers at each tenth of the window (MB): {', '.join(map(mb, outcome.trend))}.",
+    ]
     return "\n".join(lines)
 
 
