@@ -4,9 +4,10 @@ nothing written, 403 for read-only roles, 404 out of scope, never a 500."""
 import pytest
 from rest_framework.test import APIClient
 
+from shegong.access.models import Role
 from shegong.network.models import Unit, UnitStatusChange
 from shegong.people.models import Worker
-from tests.conftest import PASSWORD, TOWN_A, VILLAGE_A1
+from tests.conftest import PASSWORD, TOWN_A, VILLAGE_A1, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -511,3 +512,23 @@ def test_a_throttled_view_documents_its_429():
         "$ref": "#/components/schemas/Error"
     }
     assert {"400", "401", "403"} <= set(answers)
+
+
+def test_every_drill_down_of_a_project_not_yet_contracted_conforms(openapi, wsgi, world):
+    """A budgeted project has no contract period: its completed-referrals drill-down was a
+    500 (a query on a None date), found by the fuzz test. Every metric is a documented
+    answer, and the metric is documented as the enum it is."""
+    from shegong.purchasing.models import Metric
+    from tests.purchasing.factories import ProjectFactory, PurchaserFactory
+
+    bureau = PurchaserFactory()
+    buyer = make_user("buyer", Role.PURCHASER, purchaser=bureau)
+    project = ProjectFactory(actor=buyer, purchaser=bureau)
+    district = wsgi(world.users.district)
+    path = "/api/v1/projects/{id}/indicators/{metric}/"
+    for metric in Metric.values:
+        response = district.get(f"/api/v1/projects/{project.pk}/indicators/{metric}/")
+        assert conforms(openapi, "GET", path, response, 200)["count"] == 0
+    parameters = openapi[path]["GET"].definition.raw["parameters"]
+    [documented] = [p["schema"] for p in parameters if p["name"] == "metric"]
+    assert sorted(documented["enum"]) == sorted(Metric.values)

@@ -256,6 +256,8 @@ def behind(project: Project, metric: str, group_id=None):
             cases = cases.filter(stage=Stage.CLOSED, closure_reason=ClosureReason.GOALS_MET)
         return "cases", cases.select_related("client__division", "unit")
     if metric == Metric.REFERRALS_COMPLETED:
+        if project.start_on is None or project.end_on is None:
+            return "referrals", Referral.objects.none()  # no contract period yet
         return "referrals", Referral.objects.filter(
             status=ReferralStatus.COMPLETED,
             from_unit__projects=project,

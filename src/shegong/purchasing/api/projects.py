@@ -180,7 +180,10 @@ class ProjectViewSet(StepMixin, ServiceViewSet):
     @extend_schema(
         operation_id="projects_indicator_rows",
         responses=DrillPageSerializer,
-        parameters=[OpenApiParameter("group", int, description="a target group's id")],
+        parameters=[
+            OpenApiParameter("metric", str, OpenApiParameter.PATH, enum=Metric.values),
+            OpenApiParameter("group", int, description="a target group's id"),
+        ],
     )
     @action(detail=True, methods=["get"], url_path=r"indicators/(?P<metric>[a-z_]+)")
     def indicator_rows(self, request, pk=None, metric=None):
