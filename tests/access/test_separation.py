@@ -132,6 +132,15 @@ def test_district_administrator_grants_no_service_role_outside_its_district(worl
     assert not outsider.grants.exists()
 
 
+@pytest.mark.parametrize("role", [Role.AUDIT_ADMIN, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN])
+def test_district_administrator_appoints_no_administrator_of_another_district(world, role):
+    outsider = make_user("outsider", division=world.div["500103"])
+    with pytest.raises(ValidationError) as refused:
+        services.grant_add(user=outsider, role=role, unit=world.center, actor=world.users.district)
+    assert "role" in refused.value.message_dict
+    assert not outsider.grants.exists()
+
+
 def test_agency_staff_grant_needs_an_agency_serving_the_granters_area(world):
     stranger = AgencyFactory(name="区外社工机构")
     response = api_for(world.users.district).post(

@@ -78,16 +78,15 @@ def _ensure_may_grant(actor, user: User, role: str, unit, agency, purchaser) -> 
             raise PermissionDenied(_("You may not grant or revoke this role."))
         _ensure_may_touch(actor, user)
         return
-    if role not in SERVICE_ROLES:
-        return
 
     def inside(code):
         return bool(code) and any(code.startswith(p) for p in districts)
 
     if not inside(user.division_id):
-        raise ValidationError(
-            {"role": _("Service roles are granted only to accounts of your district.")}
-        )
+        # A district appoints its own security and audit administrators, never another's.
+        raise ValidationError({"role": _("Roles are granted only to accounts of your district.")})
+    if role not in SERVICE_ROLES:
+        return
     if unit is not None and not inside(unit.division_id):
         raise ValidationError({"unit": _("This is outside the area whose accounts you manage.")})
     if purchaser is not None and not inside(purchaser.division_id):
