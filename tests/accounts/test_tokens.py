@@ -202,3 +202,18 @@ def test_a_password_set_by_any_path_revokes_the_tokens(world):
     user.set_password("Console-Passw0rd!")
     user.save()
     assert with_token(token).get("/api/v1/units/").status_code == 401
+
+
+def test_api_logins_and_logouts_are_in_the_login_records(world):
+    from shegong.audit.chain import verify
+    from shegong.audit.models import LoginEvent
+
+    token = token_for("station_a")["token"]
+    assert with_token(token).post("/api/v1/auth/logout/").status_code == 204
+    kinds = list(
+        LoginEvent.objects.filter(username="station_a")
+        .order_by("id")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == [LoginEvent.Kind.LOGIN, LoginEvent.Kind.LOGOUT]
+    assert verify(LoginEvent).broken is None

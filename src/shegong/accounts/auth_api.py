@@ -2,7 +2,13 @@
 logging out one token or all; changing one's own password. Tokens are django-rest-knox's:
 only their hash is stored, each expires (``REST_KNOX["TOKEN_TTL"]``)."""
 
-from django.contrib.auth import authenticate, update_session_auth_hash, user_login_failed
+from django.contrib.auth import (
+    authenticate,
+    update_session_auth_hash,
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -77,6 +83,8 @@ class TokenView(APIView):
         body.is_valid(raise_exception=True)
         user = body.validated_data["user"]
         stored, token = services.token_create(user=user)
+        # The same signal as a page login, so the login records (audit) hold API logins too.
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
         answer = {
             "token": token,
             "expiry": stored.expiry,
@@ -94,6 +102,9 @@ class LogoutView(APIView):
     def post(self, request):
         if request.auth is not None and hasattr(request.auth, "digest"):
             services.tokens_revoke(user=request.user, token=request.auth)
+            user_logged_out.send(
+                sender=type(request.user), request=request._request, user=request.user
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
