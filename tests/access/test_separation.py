@@ -154,3 +154,17 @@ def test_agency_staff_grant_needs_an_agency_serving_the_granters_area(world):
         {"role": "agency_staff", "agency": world.agency.pk},
     )
     assert response.status_code == 201
+
+
+def test_agency_staff_are_posted_only_to_a_unit_their_agency_serves(world):
+    # world.agency operates the centre and station A; station B is the other agency's.
+    refused = api_for(world.users.district).post(
+        f"/api/v1/users/{world.users.nobody.pk}/grants/",
+        {"role": "agency_staff", "agency": world.agency.pk, "unit": world.station_b.pk},
+    )
+    assert refused.status_code == 400 and "unit" in refused.json()
+    granted = api_for(world.users.district).post(
+        f"/api/v1/users/{world.users.nobody.pk}/grants/",
+        {"role": "agency_staff", "agency": world.agency.pk, "unit": world.station_a.pk},
+    )
+    assert granted.status_code == 201

@@ -101,6 +101,14 @@ def _ensure_may_grant(actor, user: User, role: str, unit, agency, purchaser) -> 
             raise ValidationError(
                 {"agency": _("This agency neither operates nor serves a unit in your area.")}
             )
+        # Posted to a unit: one the agency operates or one a project it delivers covers.
+        if unit is not None and not (
+            agency.units.filter(pk=unit.pk).exists()
+            or agency.projects.delivering().filter(units=unit).exists()
+        ):
+            raise ValidationError(
+                {"unit": _("The agency neither operates this unit nor serves it by a project.")}
+            )
 
 
 def _sync_config_flags(user: User, actor) -> None:
