@@ -205,9 +205,7 @@ OTP_TOTP_ISSUER = os.environ.get("SHEGONG_OTP_ISSUER", "shegong")
 AXES_FAILURE_LIMIT = int(os.environ.get("SHEGONG_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SHEGONG_LOCKOUT_MINUTES", "5")))
 # Audit and login records are kept this many days, never fewer than 180 (等保 level 3).
-SHEGONG_AUDIT_RETENTION_DAYS = max(
-    180, int(os.environ.get("SHEGONG_AUDIT_RETENTION_DAYS", "180"))
-)
+SHEGONG_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("SHEGONG_AUDIT_RETENTION_DAYS", "180")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
