@@ -37,46 +37,55 @@ def all_change_rows(changes, chunk=500):
         offset += chunk
 
 
-@scoped_page(check=can_view_audit)
-def change_log_page(request):
-    form, filters = _filtered(request, ChangeFilter)
-    changes = selectors.changes_for(request.user, **filters) if not form.errors else []
+def _log_page(request, *, form_class, select, export, template, name, rows=list):
+    """One audit log's page: filter, export the whole filtered log, or show one page of it."""
+    form, filters = _filtered(request, form_class)
+    records = select(request.user, **filters) if not form.errors else []
     if _wants_export(request, form):
-        return exports.change_workbook(request.user, all_change_rows(changes), filters)
-    page = _page(request, changes)
+        return export(request.user, records, filters)
+    page = _page(request, records)
     return render(
         request,
-        "audit/change_log.html",
-        {"form": form, "page": page, "rows": selectors.change_rows(page.object_list)},
+        template,
+        {"form": form, "page": page, name: rows(page.object_list)},
         status=400 if form.errors else 200,
+    )
+
+
+@scoped_page(check=can_view_audit)
+def change_log_page(request):
+    return _log_page(
+        request,
+        form_class=ChangeFilter,
+        select=selectors.changes_for,
+        export=lambda user, changes, filters: exports.change_workbook(
+            user, all_change_rows(changes), filters
+        ),
+        template="audit/change_log.html",
+        name="rows",
+        rows=selectors.change_rows,
     )
 
 
 @scoped_page(check=can_view_audit)
 def access_log_page(request):
-    form, filters = _filtered(request, AccessFilter)
-    accesses = selectors.accesses_for(request.user, **filters) if not form.errors else []
-    if _wants_export(request, form):
-        return exports.access_workbook(request.user, accesses, filters)
-    page = _page(request, accesses)
-    return render(
+    return _log_page(
         request,
-        "audit/access_log.html",
-        {"form": form, "page": page, "accesses": page.object_list},
-        status=400 if form.errors else 200,
+        form_class=AccessFilter,
+        select=selectors.accesses_for,
+        export=exports.access_workbook,
+        template="audit/access_log.html",
+        name="accesses",
     )
 
 
 @scoped_page(check=can_view_audit)
 def login_log_page(request):
-    form, filters = _filtered(request, LoginFilter)
-    events = selectors.logins_for(request.user, **filters) if not form.errors else []
-    if _wants_export(request, form):
-        return exports.login_workbook(request.user, events, filters)
-    page = _page(request, events)
-    return render(
+    return _log_page(
         request,
-        "audit/login_log.html",
-        {"form": form, "page": page, "logins": page.object_list},
-        status=400 if form.errors else 200,
+        form_class=LoginFilter,
+        select=selectors.logins_for,
+        export=exports.login_workbook,
+        template="audit/login_log.html",
+        name="logins",
     )
