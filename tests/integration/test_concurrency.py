@@ -8,11 +8,12 @@ lock; on SQLite on the immediate transaction. Run it on PostgreSQL with
 ``DATABASE_URL=postgres://… pytest tests/integration/test_concurrency.py -n 0``.
 """
 
+import sqlite3
 import threading
 import time
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 
 from shegong.cases.models import Case, Stage
 from shegong.clients.models import Client
@@ -41,29 +42,29 @@ def world(transactional_db):
 
 @pytest.fixture
 def writers_wait_their_turn(monkeypatch):
-    """On SQLite, a second writer waits for the first, as on the file ``make run`` uses.
+    """On SQLite, a statement that meets another connection's lock waits for it, as on the
+    file ``make run`` uses (its busy timeout; WAL readers never wait).
 
     The in-memory test database shares one cache between connections, and there SQLite
-    answers a second ``BEGIN IMMEDIATE`` at once with "database table is locked" instead
-    of waiting out the busy timeout; this gives it back the wait (PostgreSQL waits on the
-    row lock by itself)."""
+    answers at once with "database table is locked" instead of waiting out the busy
+    timeout; this gives it back the wait (PostgreSQL waits on the row lock by itself)."""
     if connection.vendor != "sqlite":
         return
-    from django.db.backends.sqlite3.base import DatabaseWrapper
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
-    begin = DatabaseWrapper._start_transaction_under_autocommit
+    execute = SQLiteCursorWrapper.execute
 
-    def begin_when_free(self):
+    def execute_when_free(self, query, params=None):
         deadline = time.monotonic() + 30
         while True:
             try:
-                return begin(self)
-            except OperationalError as exc:
+                return execute(self, query, params)
+            except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.005)
 
-    monkeypatch.setattr(DatabaseWrapper, "_start_transaction_under_autocommit", begin_when_free)
+    monkeypatch.setattr(SQLiteCursorWrapper, "execute", execute_when_free)
 
 
 @pytest.fixture

@@ -82,21 +82,20 @@ class VersionedMixin:
         ``instance`` that is no longer current: checked at once and again where the service
         locks or saves the row, inside its own transaction (``services.expecting``)."""
         if_match = self.request.headers.get("If-Match")
-        return expecting(instance, if_match if is_versioned(instance) else None)
+        return expecting(instance if is_versioned(instance) else None, if_match)
 
     def perform_create(self, serializer):
         super().perform_create(serializer)
         self.etag_object = serializer.instance
 
     def perform_update(self, serializer):
-        with self.precondition(serializer.instance):
+        with self.precondition(serializer.instance) as write:
             super().perform_update(serializer)
         instance = self.etag_object = serializer.instance
-        if is_versioned(instance):
-            # The version as stored: an update may save the row more than once (an
-            # account's details, then its password) through copies of its own.
-            stored = type(instance)._base_manager.filter(pk=instance.pk)
-            instance.version = stored.values_list("version", flat=True).first() or 1
+        if is_versioned(instance) and write.saved is not None:
+            # The version this update's own last save gave the row: it may save it more
+            # than once (an account's details, then its password) through other copies.
+            instance.version = write.saved
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -51,8 +51,16 @@ def parse_version(value) -> int | None:
     return int(text) if text.isdigit() else -1
 
 
-# The versions a request's writer read (``expecting``): {(model label, pk): version}.
-_expected_versions: ContextVar[dict | None] = ContextVar("expected_versions", default=None)
+class Write:
+    """One writer's write of one record (``expecting``): the version it read, if it named
+    one, and the version its own last save gave the row."""
+
+    def __init__(self, expected: int | None):
+        self.expected, self.saved = expected, None
+
+
+# The records a request is writing: {(model label, pk): Write}.
+_writes: ContextVar[dict | None] = ContextVar("writes", default=None)
 
 
 def _key(instance) -> tuple[str, object]:
@@ -65,34 +73,42 @@ def expecting(instance, version):
     still at ``version`` (what the writer read: an ``If-Match``, a page's hidden field):
     checked at once, and again by whatever locks or saves the row inside the write's own
     transaction (``locked``, ``step_locked``, ``Versioned.save``), so that no write slips in
-    between. A stale version is a ``VersionConflict``. ``version`` None: no condition."""
-    expected = parse_version(version)
-    if expected is None or instance is None or instance.pk is None:
-        yield
+    between. A stale version is a ``VersionConflict``. ``version`` None: no condition.
+
+    Yields the ``Write``: its ``saved`` is the version the block's own last save gave the
+    row (None if it saved none), whatever other writers did after it."""
+    write = Write(parse_version(version))
+    if instance is None or instance.pk is None:
+        yield write
         return
-    stored = type(instance)._base_manager.filter(pk=instance.pk).first()
-    if stored is not None and stored.version != expected:
-        raise VersionConflict(stored)
-    token = _expected_versions.set({**(_expected_versions.get() or {}), _key(instance): expected})
+    if write.expected is not None:
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first()
+        if stored is not None and stored.version != write.expected:
+            raise VersionConflict(stored)
+    token = _writes.set({**(_writes.get() or {}), _key(instance): write})
     try:
-        yield
+        yield write
     finally:
-        _expected_versions.reset(token)
+        _writes.reset(token)
 
 
 def check_expected_version(instance, stored_version: int) -> None:
     """Inside the write's transaction, the row locked at ``stored_version``: refuse it if the
-    writer (``expecting``) read another version, else the next save is the writer's own."""
-    expected = (_expected_versions.get() or {}).get(_key(instance))
-    if expected is not None and stored_version != expected:
+    writer (``expecting``) read another version (or, once it saved, if its own save is no
+    longer the last)."""
+    write = (_writes.get() or {}).get(_key(instance))
+    if write is None or write.expected is None:
+        return
+    expected = write.saved if write.saved is not None else write.expected
+    if stored_version != expected:
         raise VersionConflict(type(instance)._base_manager.get(pk=instance.pk))
 
 
 def saved_version(instance) -> None:
-    """A write under ``expecting`` saved the record: its own next save starts from here."""
-    expectations = _expected_versions.get()
-    if expectations and _key(instance) in expectations:
-        expectations[_key(instance)] = instance.version
+    """A write under ``expecting`` saved the record: note the version it gave it."""
+    write = (_writes.get() or {}).get(_key(instance))
+    if write is not None:
+        write.saved = instance.version
 
 
 def locked(instance, *, expected_version=None):
