@@ -12,6 +12,7 @@ import base64
 import io
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -129,7 +130,7 @@ def target(tmp_path):
         admin.execute(drop)
 
 
-def manage(tmp_path, database_url, *args, field_key=None):
+def manage(tmp_path, database_url, *args, **extra_env):
     """``manage.py`` as an operator runs it on the restoring server: production settings,
     the keys in the environment, its own var/ (so its own MEDIA_ROOT)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SHEGONG_", "DJANGO_"))}
@@ -138,8 +139,9 @@ def manage(tmp_path, database_url, *args, field_key=None):
         DATABASE_URL=database_url,
         SHEGONG_VAR_DIR=str(tmp_path / "server-var"),
         SHEGONG_SECRET_KEY=django_settings.SECRET_KEY,
-        SHEGONG_FIELD_KEY=field_key or django_settings.SHEGONG_FIELD_KEY,
+        SHEGONG_FIELD_KEY=django_settings.SHEGONG_FIELD_KEY,
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        **extra_env,
     )
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -269,6 +271,20 @@ def test_a_populated_database_round_trips_with_its_uploads(tmp_path, media, targ
     forced = manage(tmp_path, target, "restore", str(backup_dir), "--force")
     assert forced.returncode == 0, forced.stderr
     assert {k: read_back(tmp_path, target)[k] for k in expected} == expected
+
+    if connection.vendor == "postgresql":
+        # A pg_restore that dies half-way: psql has run the drops and some of the script,
+        # and is killed before it commits. The database is as it was.
+        broken = tmp_path / "broken-pg-bin"
+        broken.mkdir()
+        (broken / "psql").symlink_to(shutil.which("psql"))
+        (broken / "pg_restore").write_text("#!/bin/sh\necho 'CREATE TABLE half (x int);'\nexit 1\n")
+        (broken / "pg_restore").chmod(0o700)
+        failed = manage(
+            tmp_path, target, "restore", str(backup_dir), "--force", SHEGONG_PG_BIN=str(broken)
+        )
+        assert failed.returncode != 0 and "nothing was changed" in failed.stderr
+        assert {k: read_back(tmp_path, target)[k] for k in expected} == expected
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ never on their command line; ``SHEGONG_PG_BIN`` names their folder when ``PATH``
 wrong version (pg_dump must be at least the server's version).
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -183,22 +184,31 @@ def _drop_statements(relations) -> str:
 
 
 def restore_postgresql(connection, path: Path) -> None:
-    """Drop what the current schema holds and load the dump, in one transaction: psql
-    runs pg_restore's script after the drops, so a failure leaves the database as it was."""
+    """Drop what the current schema holds and load the dump, in one transaction: psql runs
+    the drops, then pg_restore's script, and commits only when its input ends. If pg_restore
+    fails, psql is killed before that (its transaction rolls back): nothing is changed."""
     drops = _drop_statements(pg_relations(connection))
     connection.close()
     env = pg_env(connection.settings_dict)
+    psql_command = [
+        pg_tool("psql"),
+        "--no-psqlrc",
+        "--quiet",
+        "--no-password",
+        "--set=ON_ERROR_STOP=1",
+        "--single-transaction",
+        "--file=-",
+    ]
+    restore_command = [
+        pg_tool("pg_restore"),
+        "--no-owner",
+        "--no-privileges",
+        "--file=-",
+        str(path),
+    ]
     with tempfile.TemporaryFile() as psql_errors, tempfile.TemporaryFile() as restore_errors:
         psql = subprocess.Popen(
-            [
-                pg_tool("psql"),
-                "--no-psqlrc",
-                "--quiet",
-                "--no-password",
-                "--set=ON_ERROR_STOP=1",
-                "--single-transaction",
-                "--file=-",
-            ],
+            psql_command,
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=psql_errors,
@@ -207,27 +217,31 @@ def restore_postgresql(connection, path: Path) -> None:
         try:
             psql.stdin.write(drops.encode())
             psql.stdin.flush()
-            restore = subprocess.run(
-                [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(path)],
-                stdout=psql.stdin,
-                stderr=restore_errors,
-                env=env,
-                check=False,
+            restored = (
+                subprocess.run(
+                    restore_command, stdout=psql.stdin, stderr=restore_errors, env=env
+                ).returncode
+                == 0
             )
-        except BrokenPipeError:
-            restore = None
-        finally:
-            try:
-                psql.stdin.close()
-            except BrokenPipeError:
-                pass
-            psql.wait()
-        if psql.returncode != 0:
+        except BrokenPipeError:  # psql stopped at an error
+            restored = False
+        if restored:
+            with contextlib.suppress(BrokenPipeError):
+                psql.stdin.close()  # the end of the input: psql commits
+        else:
+            psql.kill()  # before the end of the input: the transaction rolls back
+        psql.wait()
+        with contextlib.suppress(BrokenPipeError):
+            psql.stdin.close()
+        if psql.returncode != 0 and restored:
             psql_errors.seek(0)
             raise _failed("psql (nothing was changed)", psql_errors.read())
-        if restore is None or restore.returncode != 0:
+        if not restored:
             restore_errors.seek(0)
-            raise _failed("pg_restore", restore_errors.read())
+            psql_errors.seek(0)
+            raise _failed(
+                "pg_restore (nothing was changed)", restore_errors.read() + psql_errors.read()
+            )
 
 
 # -- SQLite ----------------------------------------------------------------------------------
