@@ -16,6 +16,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -194,8 +195,10 @@ def test_a_backup_holds_no_key_and_what_cannot_be_restored_is_refused(tmp_path, 
     ClientFactory(name="备份测试", id_number=ID_NUMBER, phone="13800001111")
     media.mkdir(mode=0o700)
     (media / "note.txt").write_bytes(b"an upload")
-    # A misplaced key file under MEDIA_ROOT is never archived.
+    # A misplaced key file under MEDIA_ROOT, or a queued import's upload, is never archived.
     (media / "field.key").write_text(django_settings.SHEGONG_FIELD_KEY)
+    (media / "imports").mkdir(mode=0o700)
+    (media / "imports" / "queued.xlsx").write_bytes(ID_NUMBER.encode())
     backup_dir = tmp_path / "backup"
     call_command("backup", str(backup_dir), stdout=io.StringIO())
 
@@ -205,6 +208,8 @@ def test_a_backup_holds_no_key_and_what_cannot_be_restored_is_refused(tmp_path, 
     assert "clients.0001_initial" in manifest["migrations"]
     assert manifest["created_at"]
     assert manifest["media"]["files"] == 1
+    with tarfile.open(backup_dir / "media.tar") as tar:
+        assert tar.getnames() == ["note.txt"]
     for name, content in readable_contents(backup_dir).items():
         for what, needle in key_material().items():
             assert needle not in content, f"{what} found in {name}"

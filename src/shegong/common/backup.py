@@ -4,10 +4,11 @@ directory (0700, files 0600). ``manage.py backup`` and ``manage.py restore`` cal
 
 A backup never holds a key: the manifest names the field key by its id only
 (``crypto.key_id()``), and the media archive skips the key and password files of a
-development ``var/`` should ``MEDIA_ROOT`` ever contain them. Restoring refuses a backup made
-under another field key (its encrypted columns could not be read), from another database
-vendor, with migrations this code does not know, or damaged (checksums); and it replaces a
-database or media folder that holds anything only when forced.
+development ``var/`` should ``MEDIA_ROOT`` ever contain them, and the uploads of queued
+imports (transient, ID numbers in clear). Restoring refuses a backup made under another
+field key (its encrypted columns could not be read), from another database vendor, with
+migrations this code does not know, or damaged (checksums); and it replaces a database or
+media folder that holds anything only when forced.
 
 PostgreSQL's tools get the credentials in the environment (``PGPASSWORD`` and friends),
 never on their command line; ``SHEGONG_PG_BIN`` names their folder when ``PATH`` has the
@@ -33,6 +34,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from shegong.common import crypto
+from shegong.common.jobs import UPLOAD_DIR
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -293,7 +295,8 @@ def _never_archived(connection) -> set[Path]:
 
 
 def archive_media(root: Path, path: Path, connection) -> MediaSummary:
-    """Every regular file under ``root`` (no links, no key or database file) into a tar."""
+    """Every regular file under ``root`` into a tar: no links, no key or database file, no
+    queued import's upload."""
     summary = MediaSummary()
     excluded = _never_archived(connection)
     with private_file(path) as out, tarfile.open(fileobj=out, mode="w") as tar:
@@ -308,6 +311,10 @@ def archive_media(root: Path, path: Path, connection) -> MediaSummary:
                     summary.skipped.append(rel)
                     continue
                 if name in SECRET_NAMES or name.endswith(".key") or file.resolve() in excluded:
+                    summary.skipped.append(rel)
+                    continue
+                if rel.startswith(f"{UPLOAD_DIR}/"):
+                    # A queued import's upload: transient, and its ID numbers are in clear.
                     summary.skipped.append(rel)
                     continue
                 info = tar.gettarinfo(str(file), arcname=rel)
