@@ -55,3 +55,18 @@ def test_pages_default_to_chinese(client):
 def test_english_is_available(client):
     page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Log in" in page
+
+
+def test_every_audited_record_type_has_a_chinese_name():
+    """The auditor's change log names each record type by its model's verbose name."""
+    from django.utils import translation
+
+    from shegong.audit.registry import history_sources
+
+    untranslated = []
+    for model, *_rest in history_sources():
+        with translation.override("zh-hans"):
+            name = str(model._meta.verbose_name)
+        if name.isascii():
+            untranslated.append(model.__name__)
+    assert untranslated == []

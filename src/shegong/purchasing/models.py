@@ -353,6 +353,8 @@ class Score(WithHistory):
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "criterion"], name="one_score")
         ]
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
 
     def __str__(self):
         return f"{self.criterion}: {self.points}"
