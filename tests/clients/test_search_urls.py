@@ -88,6 +88,9 @@ def test_the_session_holds_the_number_encrypted(world, client, zsf):
     assert "13812345678" not in raw and "13812345678" not in decoded
     found = client.get("/clients/?held=1")
     assert [c.pk for c in found.context["page"].object_list] == [zsf.pk]
+    # The page says whose results these are, without echoing the number.
+    assert "号码不会出现在地址栏中" in found.content.decode()
+    assert "13812345678" not in found.content.decode()
     session = client.session
     session["clients:held-search"] = "not a ciphertext"
     session.save()
