@@ -134,3 +134,34 @@ def test_the_auditor_reads_logins_filtered_by_event(world, client):
     client.force_login(world.users.auditor)
     page = client.get("/audit/logins/", {"action": "failed"})
     assert [(e.username, e.kind) for e in page.context["logins"]] == [("station_a", "failed")]
+
+
+def test_a_chain_rebuilt_whole_without_the_servers_key_is_found(world, three_exports):
+    """Whoever can write the database but does not hold the secret key cannot rebuild the
+    chain around a forged row: every hash is keyed."""
+    from shegong.audit.chain import row_hash
+
+    previous = ChainHead.objects.get(pk=AccessLog.chain_name).anchor_hash
+    for record in AccessLog.objects.order_by("id"):
+        if record.pk == three_exports[1].pk:
+            record.rows = 999
+        digest = row_hash(record, previous, secret="a key the forger guessed")
+        raw(
+            "UPDATE audit_accesslog SET rows = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            record.rows,
+            previous,
+            digest,
+            record.pk,
+        )
+        previous = digest
+    raw("UPDATE audit_chainhead SET last_hash = %s WHERE name = %s", previous, "access")
+    assert "edited" in broken()
+
+
+def test_rows_hashed_before_a_secret_key_rotation_still_verify(world, three_exports, settings):
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY_FALLBACKS = [old]
+    settings.SECRET_KEY = "a new secret key for this test, long enough to be a real one"
+    assert verify(AccessLog).broken is None
+    settings.SECRET_KEY_FALLBACKS = []
+    assert "edited" in broken()

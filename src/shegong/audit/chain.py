@@ -1,21 +1,25 @@
 """Hash chains over the audit records.
 
 Each row stores ``prev_hash`` (the hash of the row before it in its chain, or the chain's
-anchor for the first one) and ``hash`` = SHA-256 of ``prev_hash`` and the row's canonical
-content (its ``chain_fields`` as sorted, compact JSON). A row edited in place no longer
-matches its hash; a row deleted breaks the link of the row after it, and the newest rows
-deleted no longer reach the hash kept on the chain's head.
+anchor for the first one) and ``hash`` = HMAC-SHA256 of ``prev_hash`` and the row's canonical
+content (its ``chain_fields`` as sorted, compact JSON), keyed by a key derived from the
+secret key. The key lives in the servers' environment, not in the database, so whoever can
+write the database can neither forge a row nor rebuild the whole chain; after a secret-key
+rotation the old key stays in ``SECRET_KEY_FALLBACKS`` and verification accepts it.
+
+A row edited in place no longer matches its hash; a row deleted breaks the link of the row
+after it, and the newest rows deleted no longer reach the hash kept on the chain's head.
 
 Writers append under a lock on the chain's head row (``SELECT … FOR UPDATE`` on
 PostgreSQL; SQLite's immediate transactions let one writer in at a time), so two concurrent
 writers never link to the same previous row."""
 
 import datetime
-import hashlib
 import json
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.utils.crypto import salted_hmac
 
 
 def _plain(value):
@@ -32,8 +36,20 @@ def canonical(record) -> str:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def row_hash(record, prev_hash: str) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{canonical(record)}".encode()).hexdigest()
+_SALT = "shegong.audit.chain"
+
+
+def row_hash(record, prev_hash: str, secret=None) -> str:
+    """The row's link: keyed by the current secret key unless ``secret`` is given."""
+    message = f"{prev_hash}\n{canonical(record)}"
+    return salted_hmac(_SALT, message, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _matches(record) -> bool:
+    from django.conf import settings
+
+    secrets = [None, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(row_hash(record, record.prev_hash, secret) == record.hash for secret in secrets)
 
 
 def _locked_head(name: str):
@@ -89,8 +105,10 @@ def verify(model) -> Verdict:
             return Verdict(
                 model.chain_name, count, expected, Break(model.chain_name, record.pk, problem)
             )
-        if row_hash(record, record.prev_hash) != record.hash:
-            problem = "its content does not match its hash (edited)"
+        if not _matches(record):
+            problem = (
+                "its content does not match its hash (edited, or hashed without the servers' key)"
+            )
             return Verdict(
                 model.chain_name, count, expected, Break(model.chain_name, record.pk, problem)
             )

@@ -1,7 +1,7 @@
 """The audit records: sensitive-data accesses (reveals and exports) and logins.
 
 Both are append-only and tamper-evident: each row stores the hash of the row before it and
-its own SHA-256 over its content and that previous hash (``chain``), appended under a lock
+its own keyed HMAC-SHA256 over its content and that previous hash (``chain``), appended under a lock
 on its chain's head row so two writers never fork the chain. ``manage.py verify_audit``
 recomputes both chains. Rows are not updated or deleted through the ORM; only
 ``manage.py prune_audit`` removes rows, and only those older than the retention."""

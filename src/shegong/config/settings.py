@@ -27,6 +27,11 @@ DEBUG = env_bool("SHEGONG_DEBUG")
 # missing key stops the start, so two servers can never run on two different keys.
 SECRET_KEY = os.environ.get("SHEGONG_SECRET_KEY", "")
 SHEGONG_FIELD_KEY = os.environ.get("SHEGONG_FIELD_KEY", "")
+# Earlier secret keys, comma-separated, after a rotation: sessions signed and audit chains
+# hashed under them still verify (audit.chain).
+SECRET_KEY_FALLBACKS = [
+    key for key in os.environ.get("SHEGONG_SECRET_KEY_FALLBACKS", "").split(",") if key
+]
 if DEBUG:
     SECRET_KEY = SECRET_KEY or devkeys.read(VAR_DIR, devkeys.SECRET_KEY_FILE)
     SHEGONG_FIELD_KEY = SHEGONG_FIELD_KEY or devkeys.read(VAR_DIR, devkeys.FIELD_KEY_FILE)
