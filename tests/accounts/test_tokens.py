@@ -111,6 +111,9 @@ def test_administrators_need_a_second_factor_for_a_token(world):
         )
         assert refused.status_code == 400 and "otp" in refused.json()
         assert "token" not in refused.json()
+        # A missing code is asked for; a wrong one is called wrong.
+        wrong = "验证码错误" in refused.json()["otp"][0]
+        assert wrong == (otp != "")
     assert not AuthToken.objects.filter(user=district).exists()
     district.totpdevice_set.update(throttling_failure_count=0, throttling_failure_timestamp=None)
     body = token_for("district", otp=otp_code(district))

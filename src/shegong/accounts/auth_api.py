@@ -44,7 +44,11 @@ class TokenRequestSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {"otp": [_("Enrol an authenticator app on the website first.")]}
                 )
-            if services.otp_verify(user=user, token=attrs.get("otp", "")) is None:
+            if not attrs.get("otp"):
+                raise serializers.ValidationError(
+                    {"otp": [_("This account needs the code of its authenticator app.")]}
+                )
+            if services.otp_verify(user=user, token=attrs["otp"]) is None:
                 # A wrong second factor counts towards the lockout like a wrong password.
                 user_login_failed.send(
                     sender=__name__, credentials={"username": user.username}, request=request
