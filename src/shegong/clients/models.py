@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,6 +18,14 @@ class TargetGroup(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
     is_builtin = models.BooleanField(_("built in"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+    # The names rosters use for the group (低保, 五保户…): what an import accepts besides the
+    # name and code. The one alias table, kept with the groups and edited in the admin.
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Other names rosters use for this group, separated by 、 or commas."),
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -24,6 +34,10 @@ class TargetGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in re.split(r"[、,，;；\n]", self.aliases) if a.strip()]
 
 
 class LivingSituation(models.TextChoices):
@@ -104,7 +118,14 @@ class Client(Versioned):
         ordering = ["division_id", "name", "id"]  # the id makes pages stable
         verbose_name = _("client")
         verbose_name_plural = _("clients")
-        indexes = [models.Index(fields=["name", "birth_date"])]
+        indexes = [
+            models.Index(fields=["name", "birth_date"]),
+            # The list's scope (a code range, divisions.codes.code_prefix_q) and its order:
+            # a page is read from the index, LIMIT 50, whatever the size of the register.
+            models.Index(fields=["division", "name", "id"], name="client_list_order"),
+            # The due and overdue lists' order, most overdue first.
+            models.Index(fields=["next_visit_due", "division", "id"], name="client_due_order"),
+        ]
 
     def __str__(self):
         return self.name
@@ -185,6 +206,14 @@ class RiskAlertQuerySet(ScopedByClientQuerySet):
         return self.filter(resolved_at__isnull=True)
 
 
+class AlertReview(models.TextChoices):
+    """A crisis-word alert waits for the station supervisor to confirm or dismiss it."""
+
+    PENDING = "pending", _("awaiting review")
+    CONFIRMED = "confirmed", _("confirmed")
+    DISMISSED = "dismissed", _("dismissed")
+
+
 class RiskAlert(WithHistory):
     """A client marked high risk (crisis, R3.2) stays on the station's and the centre's
     alert list until someone records the action taken."""
@@ -198,6 +227,14 @@ class RiskAlert(WithHistory):
     action_taken = models.TextField(_("action taken"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
     resolved_by = actor_link(_("resolved by"), optional=True, on_delete=models.SET_NULL)
+    # Raised from crisis words in a record's text (the words, never the text itself).
+    crisis_words = models.CharField(_("crisis words"), max_length=100, blank=True)
+    review = models.CharField(
+        _("review"), max_length=10, choices=AlertReview.choices, blank=True, db_index=True
+    )
+    review_note = models.CharField(_("review note"), max_length=200, blank=True)
+    reviewed_by = actor_link(_("reviewed by"), optional=True, on_delete=models.SET_NULL)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = RiskAlertQuerySet.as_manager()
 
