@@ -49,6 +49,15 @@ class Worker(Versioned, WithHistory):
     employer_agency = optional_link("network.Agency", _("employing agency"), related_name="staff")
     employer_name = models.CharField(_("employer"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The worker's own login, if they have one: what a visit they record names by default.
+    account = models.OneToOneField(
+        "access.User",
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="worker",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
