@@ -6,6 +6,7 @@ import functools
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from pypinyin import Style, lazy_pinyin
@@ -16,9 +17,15 @@ from shegong.common.crypto import lookup_hash
 from shegong.common.idcard import IdNumber, normalize, parse_id_number
 from shegong.common.services import model_update, save_with_history
 from shegong.divisions.models import Level
+from shegong.notifications.crisis import crisis_words_in
+from shegong.notifications.models import Kind as NotificationKind
+from shegong.notifications.recipients import station_supervisors
+from shegong.notifications.services import Message, notify
+from shegong.notifications.text import mask_name
 
 from .models import (
     GUARDIANS,
+    AlertReview,
     Client,
     Consent,
     ConsentRelation,
@@ -250,6 +257,77 @@ def risk_alert_raise(*, client: Client, actor, reason: str) -> RiskAlert | None:
     return RiskAlert.objects.create(
         client=client, reason=reason, raised_by=actor if getattr(actor, "pk", None) else None
     )
+
+
+def crisis_alert_check(*, clients, actor, text: str, source: str) -> list[RiskAlert]:
+    """Crisis words (issue 10 item 11): if ``text`` (a visit's findings, a service
+    record's notes) affirms a word of the reviewed lexicon, raise an alert for the station
+    supervisor to confirm or dismiss, and notify them — in the caller's transaction, so the
+    record and its alert are written together. ``source`` says where (shown, not the text)."""
+    words = crisis_words_in(text)
+    if not words:
+        return []
+    listed = "、".join(words)[:100]
+    return [_crisis_alert(client, actor, listed, source) for client in clients]
+
+
+def _crisis_alert(client, actor, listed, source):
+    alert = RiskAlert.objects.create(
+        client=client,
+        reason=(_("Crisis words in %(source)s: %(words)s") % {"source": source, "words": listed})[
+            :200
+        ],
+        raised_by=actor if getattr(actor, "pk", None) else None,
+        crisis_words=listed,
+        review=AlertReview.PENDING,
+    )
+    users, station_id = station_supervisors(client.division_id)
+    notify(
+        Message(
+            kind=NotificationKind.CRISIS,
+            key=f"crisis-alert:{alert.pk}",
+            title=_("Crisis words to review: %(name)s") % {"name": mask_name(client.name)},
+            body=_("%(source)s mentions %(words)s. Confirm or dismiss the alert.")
+            % {"source": source, "words": listed},
+            url=reverse("clients:alert-list"),
+            users=users,
+            unit_id=station_id,
+        )
+    )
+    return alert
+
+
+def can_review_alert(actor, alert: RiskAlert) -> bool:
+    """The station supervisor: station staff over the client's town, or the district."""
+    from shegong.access.models import Role
+
+    if not has_role(actor, Role.STATION_STAFF, Role.DISTRICT_ADMIN):
+        return False
+    return in_scope(actor, alert.client.division_id)
+
+
+@transaction.atomic
+def risk_alert_review(*, alert: RiskAlert, actor, decision: str, note: str = "") -> RiskAlert:
+    """Confirm a crisis-word alert (it stays open until the action taken is recorded) or
+    dismiss it with a reason (it closes)."""
+    from django.utils import timezone
+
+    if not can_review_alert(actor, alert):
+        raise PermissionDenied(_("Only the station supervisor reviews this alert."))
+    alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.review != AlertReview.PENDING:
+        raise ValidationError({"decision": [_("This alert has already been reviewed.")]})
+    if decision not in (AlertReview.CONFIRMED, AlertReview.DISMISSED):
+        raise ValidationError({"decision": [_("Confirm or dismiss.")]})
+    note = (note or "").strip()
+    if decision == AlertReview.DISMISSED and len(note) < 4:
+        raise ValidationError({"note": [_("Say why the alert is dismissed.")]})
+    alert.review, alert.review_note = decision, note[:200]
+    alert.reviewed_by, alert.reviewed_at = actor, timezone.now()
+    if decision == AlertReview.DISMISSED:
+        alert.action_taken = note
+        alert.resolved_at, alert.resolved_by = alert.reviewed_at, actor
+    return save_with_history(alert, actor=actor)
 
 
 @transaction.atomic

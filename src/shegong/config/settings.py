@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "shegong.common",
     "shegong.access",
     "shegong.divisions",
+    "shegong.notifications",
     "shegong.network",
     "shegong.people",
     "shegong.clients",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "shegong.audit",
     "shegong.accounts",
     "shegong.cockpit",
+    "shegong.reminders",
     "shegong.demo",
 ]
 
@@ -339,6 +341,25 @@ TASKS = {
 # A background import's upload (ID numbers in clear) waits this long for the worker, then
 # is deleted and its job failed (manage.py purge_stale_imports, the worker, every upload).
 SHEGONG_IMPORT_MAX_WAIT_HOURS = int(os.environ.get("SHEGONG_IMPORT_MAX_WAIT_HOURS", "24"))
+
+# Reminders and notifications (issue 10): e-mail through Django's e-mail backend (SMTP
+# here; set SHEGONG_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend to print).
+# WeCom / DingTalk robot addresses and secrets are per unit, encrypted in the database.
+EMAIL_BACKEND = os.environ.get(
+    "SHEGONG_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("SHEGONG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SHEGONG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SHEGONG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SHEGONG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("SHEGONG_EMAIL_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("SHEGONG_EMAIL_SSL", "") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("SHEGONG_EMAIL_FROM", "shegong@localhost")
+# The site's address, for links in e-mails and robot messages (e.g. https://sg.example.cn).
+SHEGONG_SITE_URL = os.environ.get("SHEGONG_SITE_URL", "")
+# The daily digest goes out on the first `send_reminders` run at or after this hour.
+SHEGONG_DIGEST_HOUR = int(os.environ.get("SHEGONG_DIGEST_HOUR", "7"))
 
 # The cache carries a job's progress from the worker to the pages: it must be shared
 # between processes, so files by default and Redis in production.

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.access.scoping import ensure_in_scope
+from shegong.clients.services import crisis_alert_check
 from shegong.common.services import save_with_history
 from shegong.divisions.codes import covers
 
@@ -106,6 +107,7 @@ def service_record_create(
     record.items.set(items)
     record.clients.set(clients)
     record.workers.set(workers)
+    crisis_alert_check(clients=clients, actor=actor, text=notes, source=_("a service record"))
     return record
 
 

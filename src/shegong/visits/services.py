@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.clients.schedule import refresh_due
+from shegong.clients.services import crisis_alert_check
 from shegong.common.services import save_with_history
 
 from .models import Visit
@@ -30,6 +31,9 @@ def visit_record(
         follow_up=follow_up,
     )
     save_with_history(visit, actor=actor)
+    crisis_alert_check(
+        clients=[client], actor=actor, text=f"{findings}\n{needs}", source=_("a home visit")
+    )
     if risk_change and risk_change != client.risk_tier:
         from shegong.clients.services import risk_alert_raise
 
