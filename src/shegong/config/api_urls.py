@@ -12,6 +12,7 @@ from shegong.clients.api import ClientViewSet
 from shegong.cockpit.api import CoverageReportView
 from shegong.common.job_api import ImportJobViewSet
 from shegong.network.api import UnitViewSet
+from shegong.notifications.api import NotificationViewSet
 from shegong.people.api import WorkerViewSet
 from shegong.purchasing.api import (
     AgencyViewSet,
@@ -39,6 +40,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("service-records", ServiceRecordViewSet, basename="service-record")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", auth_api.TokenView.as_view(), name="auth-token"),

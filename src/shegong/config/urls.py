@@ -21,6 +21,7 @@ PAGE_APPS = [
     "purchasing",
     "accounts",
     "audit",
+    "notifications",
 ]
 
 urlpatterns = [

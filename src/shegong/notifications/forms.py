@@ -17,6 +17,7 @@ class ChannelForm(BootstrapMixin, forms.Form):
         help_text=_("Comma-separated; empty: each notified person's own address."),
     )
     webhook_url = forms.URLField(
+        assume_scheme="https",
         max_length=500,
         required=False,
         label=_("webhook address"),
