@@ -1,9 +1,9 @@
-from django.db.models import Q
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from shegong.access.models import Role
-from shegong.access.scoping import grants_of, scope_q
+from shegong.access.scoping import grants_of, scope_q, unit_ids
 from shegong.divisions.codes import town_of
 from shegong.people.models import Assignment, Worker
 
@@ -49,6 +49,18 @@ def awaiting_approval(user):
         if g.role == Role.STATION_STAFF and g.unit_id:
             areas |= Q(unit__division__code__startswith=g.unit.division_id)
     return qs.filter(areas)
+
+
+def open_cases_of(user):
+    """The user's own open cases: held by a unit they work in, opened by them or under their
+    supervision; the nearest review date first (cases without one last)."""
+    mine = Q(unit_id__in=unit_ids(user)) | Q(created_by=user) | Q(supervisor=user)
+    return (
+        cases_for(user)
+        .open()
+        .filter(mine)
+        .order_by(F("review_on").asc(nulls_last=True), "opened_on", "id")
+    )
 
 
 def timeline(case):

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.access.decorators import scoped_page
@@ -14,8 +13,6 @@ from shegong.audit.services import export_logged
 from shegong.common.dates import parse_as_of
 from shegong.common.exports import xlsx_response
 from shegong.network.exports import unit_headers, unit_rows
-from shegong.network.selectors import unit_counts
-from shegong.people.selectors import workers_for
 
 from .coverage import (
     DRILL_METRICS,
@@ -25,17 +22,13 @@ from .coverage import (
     coverage_report,
 )
 from .exports import coverage_workbook
+from .workbench import workbench_for
 
 
 @scoped_page
 def home(request):
-    context = {
-        "counts": unit_counts(request.user),
-        "workers": workers_for(request.user).filter(is_active=True).count(),
-    }
-    if can_view_coverage(request.user):
-        context["coverage"] = coverage_report(request.user, timezone.localdate())
-    return render(request, "cockpit/home.html", context)
+    """The workbench (工作台): the user's tasks for today, by role."""
+    return render(request, "cockpit/home.html", {"bench": workbench_for(request.user)})
 
 
 def _as_of(request):

@@ -9,7 +9,7 @@ from shegong.activities.api import ActivityViewSet
 from shegong.audit.api import AccessList, ChangeList, LoginList
 from shegong.cases.api import CaseViewSet
 from shegong.clients.api import ClientViewSet
-from shegong.cockpit.api import CoverageReportView
+from shegong.cockpit.api import CoverageReportView, WorkbenchView
 from shegong.common.job_api import ImportJobViewSet
 from shegong.network.api import UnitViewSet
 from shegong.notifications.api import NotificationViewSet
@@ -48,6 +48,7 @@ urlpatterns = [
     path("auth/logout-all/", auth_api.LogoutAllView.as_view(), name="auth-logout-all"),
     path("auth/password/", auth_api.PasswordView.as_view(), name="auth-password"),
     path("reports/coverage/", CoverageReportView.as_view(), name="report-coverage"),
+    path("workbench/", WorkbenchView.as_view(), name="workbench"),
     path("audit/changes/", ChangeList.as_view(), name="audit-changes"),
     path("audit/accesses/", AccessList.as_view(), name="audit-accesses"),
     path("audit/logins/", LoginList.as_view(), name="audit-logins"),

@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shegong.accounts.context_processors.access",
+                "shegong.cockpit.context_processors.menu",
             ],
         },
     },

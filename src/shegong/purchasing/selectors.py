@@ -1,7 +1,8 @@
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -179,3 +180,84 @@ def agency_record(agency) -> dict:
         "contracted": projects.filter(stage=Stage.CONTRACTED).count(),
         "closed": projects.filter(stage=Stage.CLOSED).count(),
     }
+
+
+NEXT_STEPS_LIMIT = 20
+
+
+def next_steps(user, *, today=None, limit: int = NEXT_STEPS_LIMIT) -> list[dict]:
+    """What the user's projects wait for, soonest first (at most ``limit``): last month's
+    progress report not in (agency staff, and those who buy), evaluations assigned to the
+    user and not submitted (evaluators), submitted evaluations the agency has not answered
+    (agency staff), and unpaid instalments payable now or due within 30 days (those who
+    buy). Each: ``kind``, ``project_id``, ``project``, ``due_on``, ``object_id``, ``note``."""
+    from shegong.access.models import Role
+    from shegong.access.scoping import has_role
+
+    from .services import instalment_payable
+
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    last_month = (first - timedelta(days=1)).replace(day=1)
+    projects = projects_for(user)
+    buys = has_role(user, Role.PURCHASER, Role.DISTRICT_ADMIN)
+    delivers = has_role(user, Role.AGENCY_STAFF)
+    steps: list[dict] = []
+
+    def step(kind, project, due_on, object_id=None, note=""):
+        steps.append(
+            {
+                "kind": kind,
+                "project_id": project.pk,
+                "project": project.name,
+                "due_on": due_on,
+                "object_id": object_id or project.pk,
+                "note": note,
+            }
+        )
+
+    if buys or delivers:
+        late = (
+            projects.filter(stage=Stage.CONTRACTED, start_on__lt=first)
+            .exclude(reports__month=last_month)
+            .order_by("start_on", "pk")[:limit]
+        )
+        for project in late:
+            step("report", project, first, note=last_month.strftime("%Y-%m"))
+    if has_role(user, Role.EVALUATOR):
+        assigned = evaluations_for(user).filter(evaluator=user, status=Evaluation.Status.ASSIGNED)
+        for evaluation in assigned.order_by("project__end_on", "pk")[:limit]:
+            project = evaluation.project
+            step(
+                "evaluation", project, project.end_on, evaluation.pk, evaluation.get_kind_display()
+            )
+    if delivers:
+        unanswered = evaluations_for(user).filter(
+            status=Evaluation.Status.SUBMITTED, responded_at__isnull=True
+        )
+        for evaluation in unanswered.order_by("submitted_at", "pk")[:limit]:
+            step(
+                "response",
+                evaluation.project,
+                evaluation.submitted_at and timezone.localdate(evaluation.submitted_at),
+                evaluation.pk,
+                evaluation.get_kind_display(),
+            )
+    if buys:
+        unpaid = (
+            Instalment.objects.filter(
+                project__in=projects.filter(stage=Stage.CONTRACTED).values("pk"),
+                paid_on__isnull=True,
+            )
+            .filter(Q(due_on__isnull=True) | Q(due_on__lte=today + timedelta(days=30)))
+            .select_related("project")
+            .prefetch_related("project__evaluations")
+            .order_by(F("due_on").asc(nulls_first=True), "project_id", "number")[:limit]
+        )
+        for instalment in unpaid:
+            amount, _why = instalment_payable(instalment)
+            if amount is None:
+                continue
+            step("instalment", instalment.project, instalment.due_on, instalment.pk, f"{amount}")
+    steps.sort(key=lambda s: (s["due_on"] is None, s["due_on"] or today))
+    return steps[:limit]

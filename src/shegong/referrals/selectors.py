@@ -25,3 +25,16 @@ def inbox(user):
         .filter(Q(to_unit_id__in=units) | Q(to_unit=None, from_unit_id__in=units))
         .order_by("due_at")
     )
+
+
+def outbox(user):
+    """Pending referrals to another unit sent from a unit the user works in, or by the user
+    (nearest deadline first): the other half of what waits on them."""
+    units = unit_ids(user)
+    return (
+        referrals_for(user)
+        .filter(status=Status.PENDING)
+        .filter(Q(from_unit_id__in=units) | Q(created_by=user))
+        .exclude(to_unit=None)
+        .order_by("due_at")
+    )

@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from shegong.access.scoping import scope_q
@@ -20,6 +21,19 @@ def due_clients(user, *, within_days: int = 7, town: str = "", worker=None, toda
         codes = worker.assignments.active_on(today).values_list("unit__division_id", flat=True)
         qs = qs.filter(scope_q(list(codes), "division__code"))
     return qs.order_by("next_visit_due", "division_id", "id")
+
+
+def overdue_by_village(user, *, today=None):
+    """Villages in scope with clients whose visit is overdue: how many and since when, the
+    most first. One grouped query over the overdue rows (``next_visit_due`` is indexed)."""
+    today = today or timezone.localdate()
+    return (
+        clients_for(user)
+        .filter(next_visit_due__lt=today)
+        .values("division_id", "division__name")
+        .annotate(overdue=Count("id"), since=Min("next_visit_due"))
+        .order_by("-overdue", "division_id")
+    )
 
 
 def visits_for(user):
