@@ -92,6 +92,10 @@ class ImportJob(models.Model):
     created = models.PositiveIntegerField(_("imported"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(default=list)  # [[row, column, message]], the first 10,000
+    # What the rows did, by kind ([[key, label, count]]: new people, known people who gained
+    # a group…), and the rows skipped as the template's example.
+    outcomes = models.JSONField(default=list)
+    examples = models.JSONField(default=list)
     message = models.CharField(max_length=300, blank=True)  # a whole-file problem
     created_by = actor_link(on_delete=models.CASCADE)
     created_at = creation_time()
