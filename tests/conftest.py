@@ -42,6 +42,7 @@ def ensure_divisions():
         "clients.migrations.0002_target_groups",
         "purchasing.migrations.0002_defaults",
         "clients.migrations.0003_visit_policies",
+        "clients.migrations.0006_target_group_aliases",
     ):
         importlib.import_module(f"shegong.{module}").seed(apps, None)
     if not Division.objects.filter(code="500112").exists():

@@ -131,17 +131,22 @@ def test_rows_break_the_same_rules_as_the_form(world):
 def test_template_round_trip(world, client):
     client.force_login(world.users.district)
     response = client.get("/units/import/template.xlsx")
+    assert "filename*=utf-8''" in response["Content-Disposition"]
     wb = load_workbook(BytesIO(response.content))
     header = [c.value for c in wb.active[1]]
-    assert header[:2] == ["区划代码", "名称"] and len(wb.sheetnames) == 2
-    # The example row, as shipped, imports (its village already has a room in the world,
-    # so point it at a free one).
-    wb.active["A2"] = villages(world, 1)[0]
+    assert header[0] == "说明" and header[1:3] == ["区划代码", "名称"] and len(wb.sheetnames) == 2
+    # The example row is marked in its first column and never imported; the same values
+    # on an unmarked row below it are (pointed at a village with no room yet).
+    example = [c.value for c in wb.active[2]]
+    assert example[0].startswith("示例")
+    wb.active.append(["", villages(world, 1)[0], *example[2:]])
     buffer = BytesIO()
     wb.save(buffer)
     upload = SimpleUploadedFile("filled.xlsx", buffer.getvalue())
+    before = Unit.objects.count()
     response = client.post("/units/import/", {"file": upload, "dry_run": ""})
     assert response.status_code == 302, response.context["report"].errors
+    assert Unit.objects.count() == before + 1
 
 
 def test_not_a_workbook_is_a_form_error(world, client):

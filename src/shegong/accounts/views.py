@@ -201,20 +201,26 @@ def security_two_factor_reset(request, pk):
 def import_job_detail(request, pk):
     """A background import's progress (polled by htmx) and, once done, its report."""
     from shegong.audit.exports import logged_xlsx
+    from shegong.common.exports import export_filename
     from shegong.common.jobs import progress_of
     from shegong.common.models import ImportJob
 
     # A job is its uploader's alone: nobody else learns even that it exists.
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
-    if request.GET.get("export") == "xlsx" and job.errors:
-        # A refusal may name a person already registered: logged like any export.
+    outcomes = [{"key": k, "label": label, "count": n} for k, label, n in job.outcomes]
+    if request.GET.get("export") == "xlsx" and job.is_done and (job.errors or outcomes):
+        # A refusal may name a person already registered: logged like any export. The
+        # report ends with what the rows did (new people, known people who gained a group).
+        summary = [["", o["label"], o["count"]] for o in outcomes]
+        if job.examples:
+            summary.append(["、".join(map(str, job.examples)), _("Example row, not imported"), ""])
         return logged_xlsx(
             user=request.user,
             object_type="import_errors",
-            title=_("Errors"),
+            title=_("Import report"),
             headers=[_("Row"), _("Column"), _("Problem")],
-            rows=job.errors,
-            filename="import-errors.xlsx",
+            rows=[*job.errors, *([[]] if job.errors and summary else []), *summary],
+            filename=export_filename(_("Import report"), job.original_name.rsplit(".", 1)[0]),
             filters={"import_job": job.pk, "kind": job.kind},
         )
     done, total = progress_of(job)
@@ -223,6 +229,7 @@ def import_job_detail(request, pk):
         "done": done,
         "percent": int(100 * done / total) if total else 100,
         "errors": job.errors[:500],
+        "outcomes": outcomes,
     }
     polled = request.headers.get("HX-Request") == "true"
     return render(request, "import_job_body.html" if polled else "import_job.html", context)

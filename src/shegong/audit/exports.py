@@ -5,7 +5,7 @@ own workbooks."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shegong.common.exports import table_workbook, xlsx_response
+from shegong.common.exports import export_filename, table_workbook, xlsx_response
 
 from .services import export_logged
 
@@ -22,15 +22,38 @@ class _Counted:
             yield row
 
 
-def logged_xlsx(*, user, object_type, title, headers, rows, filename, filters=None, fields=""):
+def logged_xlsx(*, user, object_type, title, headers, rows, filename=None, filters=None, fields=""):
     """``rows`` as a workbook download (``common.exports``: inert cells, no-store), logged
-    in the access log with the reader's whole scope, ``filters`` and the number of rows."""
+    in the access log with the reader's whole scope, ``filters`` and the number of rows.
+
+    The file is named in Chinese for what it holds and when (``export_filename``): the
+    title, the places the filters name, today — ``服务台账_五星路社区_2026-12-01.xlsx`` — so
+    two exports never share a name. A caller that knows better (a project's name) passes
+    its own ``export_filename(…)``; an old ASCII ``filename`` is replaced by the title's."""
     counted = _Counted(rows)
     content = table_workbook(title, headers, counted)
     export_logged(
         user=user, object_type=object_type, rows=counted.count, filters=filters, fields=fields
     )
+    if not filename or filename.isascii():
+        filename = export_filename(title, *places_named(filters))
     return xlsx_response(content, filename)
+
+
+def places_named(filters) -> list[str]:
+    """The names of the divisions a filter names by code (a town, a village), for a file
+    name: ``{"village": "500112002001"}`` → ``["五星路社区"]``."""
+    from shegong.divisions.models import Division
+
+    codes = [
+        str(v)
+        for v in (filters or {}).values()
+        if isinstance(v, (str, int)) and str(v).isdigit() and len(str(v)) in (6, 9, 12)
+    ]
+    if not codes:
+        return []
+    names = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+    return [names[c] for c in codes if c in names]
 
 
 def _when(value):
@@ -54,7 +77,6 @@ def change_workbook(user, rows, filters):
             ]
             for r in rows
         ),
-        filename="change-log.xlsx",
         filters=filters,
     )
 
@@ -91,7 +113,6 @@ def access_workbook(user, accesses, filters):
             ]
             for a in accesses.iterator(chunk_size=2000)
         ),
-        filename="access-log.xlsx",
         filters=filters,
     )
 
@@ -106,6 +127,5 @@ def login_workbook(user, events, filters):
             [_when(e.at), e.username, e.get_kind_display(), e.ip_address, e.user_agent]
             for e in events.iterator(chunk_size=2000)
         ),
-        filename="login-log.xlsx",
         filters=filters,
     )

@@ -9,7 +9,7 @@ from .schedule import refresh_all_due
 class TargetGroupAdmin(admin.ModelAdmin):
     """District-defined target groups beside the eight of R3.0."""
 
-    list_display = ["name", "code", "is_builtin", "order"]
+    list_display = ["name", "code", "aliases", "is_builtin", "order"]
     readonly_fields = ["is_builtin"]
 
 

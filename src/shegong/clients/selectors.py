@@ -73,3 +73,14 @@ def likely_duplicates(user, client: Client):
         .filter(Q(division__code__startswith=district_of(client.division_id)))
         .exclude(pk=client.pk)
     )
+
+
+def villages_for(user):
+    """The active villages and communities in the user's area (all of them for no user: a
+    management command)."""
+    from shegong.access.scoping import filter_by_scope
+    from shegong.divisions.codes import Level
+    from shegong.divisions.models import Division
+
+    villages = Division.objects.at_level(Level.VILLAGE)
+    return villages if user is None else filter_by_scope(villages, user, "code")

@@ -178,7 +178,6 @@ def _export(request, clients, params):
         title=_("Clients"),
         headers=client_headers(),
         rows=client_rows(clients.prefetch_related("memberships__group")),
-        filename="clients.xlsx",
         filters=params,
         fields=_("client list (masked)"),
     )
@@ -239,13 +238,13 @@ def roster_import(request):
 
 @scoped_page(check=can_edit_clients)
 def roster_template(request):
-    from shegong.common.exports import xlsx_response
+    from shegong.common.exports import export_filename, xlsx_response
     from shegong.common.imports import template_workbook
 
     from .imports import roster_columns, roster_template_notes
 
     content = template_workbook(_("Roster"), roster_columns(), roster_template_notes())
-    return xlsx_response(content, "roster-template.xlsx")
+    return xlsx_response(content, export_filename(_("Roster import template")))
 
 
 @require_POST

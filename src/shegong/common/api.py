@@ -171,12 +171,24 @@ class RowErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class OutcomeSerializer(serializers.Serializer):
+    """What the rows did, by kind: a roster's ``new`` (people registered), ``joined``
+    (people already registered who gained the group), ``unchanged`` (already in it)."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
 class ImportReportSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     created = serializers.IntegerField()
     dry_run = serializers.BooleanField()
     committed = serializers.BooleanField()
     errors = RowErrorSerializer(many=True)
+    outcomes = OutcomeSerializer(many=True)
+    # Rows skipped as the template's example.
+    examples = serializers.ListField(child=serializers.IntegerField())
 
 
 class ImportJobSerializer(serializers.Serializer):
@@ -190,13 +202,17 @@ class ImportJobSerializer(serializers.Serializer):
     error_count = serializers.IntegerField()
     message = serializers.CharField()
     errors = serializers.ListField(child=serializers.ListField())
+    outcomes = OutcomeSerializer(many=True)
+    examples = serializers.ListField(child=serializers.IntegerField())
 
 
 def import_job_data(job) -> dict:
     from .jobs import progress_of
 
-    data = {f: getattr(job, f) for f in ImportJobSerializer().fields if f != "processed"}
+    computed = {"processed", "outcomes"}
+    data = {f: getattr(job, f) for f in ImportJobSerializer().fields if f not in computed}
     data["processed"] = progress_of(job)[0]
+    data["outcomes"] = [{"key": k, "label": label, "count": n} for k, label, n in job.outcomes]
     return ImportJobSerializer(data).data
 
 

@@ -9,9 +9,12 @@ control character is shown as U+FFFD instead of breaking the file."""
 
 import datetime
 import decimal
+import re
 from io import BytesIO
 
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -59,10 +62,39 @@ def table_workbook(title: str, headers: list, rows) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    # ASCII file names: old Excel and WeChat's browser mangle RFC 5987 names.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+# Characters no file system or browser keeps in a file name, and runs of separators.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f;,]+')
+_SPACES = re.compile(r"[\s_]+")
+
+
+def export_filename(what, *qualifiers, ext: str = "xlsx", day=None) -> str:
+    """A download's name that says what it holds and when: ``服务台账_五星路社区_2026-12-01.xlsx``.
+
+    ``what`` is the export's title (translated), ``qualifiers`` narrow it (a village, a
+    project; empty ones left out), ``day`` is today's local date unless given. Characters a
+    file system refuses are dropped, so any title or name is safe."""
+    day = day or timezone.localdate()
+    parts = [str(what), *(str(q) for q in qualifiers if q not in (None, "")), day.isoformat()]
+    cleaned = [_SPACES.sub(" ", _UNSAFE.sub(" ", p)).strip().replace(" ", "-") for p in parts]
+    stem = "_".join(p for p in cleaned if p)[:150]
+    return f"{stem}.{ext}"
+
+
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """Send ``response`` as a download named ``filename``: RFC 6266/5987, the UTF-8 name in
+    ``filename*`` (Django's ``content_disposition_header``) after an ASCII ``filename`` for
+    clients that know only that one."""
+    header = content_disposition_header(True, filename)
+    if "filename*=" in header:
+        fallback = re.sub(r"[^A-Za-z0-9._-]+", "", filename).strip("._-")
+        if not re.search(r"[A-Za-z]", fallback.rsplit(".", 1)[0]):
+            fallback = f"export_{fallback}" if fallback else "export"
+        header = header.replace("attachment; ", f'attachment; filename="{fallback}"; ', 1)
+    response["Content-Disposition"] = header
     # Exports carry personal data: no browser or proxy may keep a copy.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    return attachment(HttpResponse(content, content_type=XLSX), filename)

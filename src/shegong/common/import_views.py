@@ -43,9 +43,13 @@ def import_page(
         else:
             if job is not None:
                 return redirect("import-job", pk=job.pk)
-            if report.committed:
+            if report.committed and not report.outcomes:
                 messages.success(request, success(report.created))
                 return redirect(back_url)
+            if report.committed:
+                # An import that says what its rows did (new people, known people who gained
+                # a group…) shows that on its own result page.
+                messages.success(request, success(report.created))
     failed = bool(form.errors) or (report is not None and not report.ok)
     context = {
         "form": form,

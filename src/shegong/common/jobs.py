@@ -20,10 +20,13 @@ from django_tasks import task
 from .imports import (
     JOB_MAX_ROWS,
     JOB_MAX_UPLOAD_BYTES,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
     ImportFileError,
     ImportReport,
+    check_row_limit,
     importer_for,
-    read_rows,
+    open_rows,
     run_import,
 )
 from .models import ImportJob
@@ -56,18 +59,21 @@ def import_upload(
     ``handle_row(values)`` or as a batch through ``run(rows, dry_run=…)``.
 
     Returns ``(report, None)`` or ``(None, job)``; raises ImportFileError when the file as a
-    whole cannot be imported. With a ``job_kind`` a file may be as large as a job takes."""
+    whole cannot be imported. With a ``job_kind`` a file may be as large as a job takes.
+    The rows are counted without keeping them; a batch import reads them as a stream."""
     limits = {"limit": JOB_MAX_ROWS, "max_bytes": JOB_MAX_UPLOAD_BYTES} if job_kind else {}
-    rows = read_rows(upload, columns, **limits)
-    if job_kind and len(rows) > INLINE_ROWS:
+    rows = open_rows(upload, columns, max_bytes=limits.get("max_bytes", MAX_UPLOAD_BYTES))
+    total = len(rows)
+    check_row_limit(total, limits.get("limit", MAX_ROWS))
+    if job_kind and total > INLINE_ROWS:
         upload.seek(0)
         job = import_job_start(
-            actor=actor, kind=job_kind, upload=upload, dry_run=dry_run, total=len(rows)
+            actor=actor, kind=job_kind, upload=upload, dry_run=dry_run, total=total
         )
         return None, job
     if run is not None:
         return run(rows, dry_run=dry_run), None
-    return run_import(rows, handle_row, columns, dry_run=dry_run), None
+    return run_import(rows.as_list(), handle_row, columns, dry_run=dry_run), None
 
 
 def stale_after() -> datetime.timedelta:
@@ -169,8 +175,9 @@ def run_import_job(job_id: int) -> None:
     with translation.override(job.language):
         try:
             with default_storage.open(job.file_name, "rb") as handle:
-                rows = read_rows(File(handle, name=job.original_name), columns, limit=None)
-            report = run(rows, dry_run=job.dry_run, progress=progress)
+                rows = open_rows(File(handle, name=job.original_name), columns, max_bytes=None)
+                rows.expected = job.total
+                report = run(rows, dry_run=job.dry_run, progress=progress)
         except ImportFileError as exc:
             job.status, job.message = ImportJob.Status.FAILED, str(exc)[:300]
         except Exception:
@@ -182,6 +189,8 @@ def run_import_job(job_id: int) -> None:
             job.total, job.created = report.total, report.created
             job.error_count = len(report.errors)
             job.errors = [[e.row, e.field, e.message] for e in report.errors[:MAX_STORED_ERRORS]]
+            job.outcomes = [[o.key, o.label, o.count] for o in report.outcomes]
+            job.examples = report.examples
             job.status = ImportJob.Status.SUCCEEDED if report.ok else ImportJob.Status.FAILED
     job.finished_at = timezone.now()
     job.save()
