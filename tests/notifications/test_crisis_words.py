@@ -118,3 +118,24 @@ def test_the_supervisor_confirms_or_dismisses_with_a_reason(world):
         client_services.risk_alert_review(
             alert=second, actor=world.users.station_a, decision="confirmed"
         )
+
+
+@pytest.mark.date_sensitive
+def test_review_on_the_alert_page(world, client):
+    alerted = make(world, village=VILLAGE_A1)
+    VisitFactory(client=alerted, actor=world.users.room_a1, findings="有轻生念头")
+    alert = RiskAlert.objects.get(client=alerted)
+    client.force_login(world.users.room_a1)
+    page = client.get("/alerts/").content.decode()
+    assert "轻生" in page and f"/alerts/{alert.pk}/review/" not in page
+    client.force_login(world.users.station_a)
+    assert f"/alerts/{alert.pk}/review/" in client.get("/alerts/").content.decode()
+    refused = client.post(f"/alerts/{alert.pk}/review/", {"decision": "dismissed", "note": ""})
+    assert refused.status_code == 400 and 'data-field="note"' in refused.content.decode()
+    done = client.post(
+        f"/alerts/{alert.pk}/review/", {"decision": "dismissed", "note": "家属说明是玩笑话"}
+    )
+    assert done.status_code == 302
+    alert.refresh_from_db()
+    assert alert.review == "dismissed" and alert.resolved_at is not None
+    assert client.post(f"/alerts/{alert.pk}/review/", {"decision": "x"}).status_code == 400

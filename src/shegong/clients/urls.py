@@ -2,7 +2,7 @@ from django.urls import path
 
 from shegong.common.urls import object_routes
 
-from . import views
+from . import alert_views, views
 
 app_name = "clients"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("clients/<int:pk>/merge/<int:other_pk>/", views.client_merge, name="client-merge"),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),
+    path("alerts/<int:pk>/review/", alert_views.alert_review, name="alert-review"),
 ]
