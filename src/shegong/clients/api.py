@@ -13,6 +13,7 @@ from shegong.common.api import (
     StepMixin,
     import_response,
 )
+from shegong.common.autocomplete import ChoicesView, person_text
 from shegong.common.idcard import mask_id_number, mask_phone
 from shegong.common.permissions import write_permission
 from shegong.common.viewsets import EditableServiceViewSet
@@ -175,3 +176,13 @@ class ClientViewSet(StepMixin, EditableServiceViewSet):
             run=lambda rows, dry_run: import_roster(rows, actor=request.user, dry_run=dry_run),
             job_kind="roster",
         )
+
+
+class ClientChoices(ChoicesView):
+    """Clients in your scope for a searchable select: name, pinyin initials or village
+    name (never an ID or phone number), at most 20, each as name · village."""
+
+    text = staticmethod(person_text)
+
+    def search(self, user, q, within):
+        return selectors.client_choices(user, q, within)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import filter_by_scope
+from shegong.common.autocomplete import VillageSelect, only_choice
 from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.divisions.models import Division, Level
 
@@ -28,13 +29,16 @@ class ClientForm(BootstrapMixin, ServiceValidatedForm):
     class Meta:
         model = Client
         fields = CLIENT_FIELDS
+        widgets = {"division": VillageSelect}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = filter_by_scope(
-            Division.objects.at_level(Level.VILLAGE), user, "code"
-        )
-        self.fields["division"].label_from_instance = lambda d: f"{d.code} {d.name}"
+        villages = filter_by_scope(Division.objects.at_level(Level.VILLAGE), user, "code")
+        self.fields["division"].queryset = villages.select_related("parent")
+        if not self.is_bound and not self.initial.get("division"):
+            village = only_choice(villages)  # a room worker's own village
+            if village is not None:
+                self.initial["division"] = village.pk
         for name in Client.SENSITIVE_FIELDS:
             self.initial[name] = ""
             if self.instance.pk:

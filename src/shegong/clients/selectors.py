@@ -84,3 +84,20 @@ def villages_for(user):
 
     villages = Division.objects.at_level(Level.VILLAGE)
     return villages if user is None else filter_by_scope(villages, user, "code")
+
+
+def client_choices(user, q: str = "", within: str = ""):
+    """Clients for a searchable select: by name, pinyin initials (``zsf``) or village name,
+    with their village. Never by ID or phone number: a term holding a digit finds nothing
+    here (that search is the client list's, by POST)."""
+    qs = clients_for(user)
+    if is_sensitive_query(q):
+        return qs.none()
+    if within:
+        qs = qs.filter(division__code__startswith=within)
+    if q:
+        found = Q(name__icontains=q) | Q(division__name__icontains=q)
+        if re.fullmatch(r"[A-Za-z]+", q):
+            found |= Q(name_initials__startswith=q.lower())
+        qs = qs.filter(found)
+    return qs.order_by("name", "pk")

@@ -8,18 +8,19 @@ from shegong.accounts.api import UserViewSet
 from shegong.activities.api import ActivityViewSet
 from shegong.audit.api import AccessList, ChangeList, LoginList
 from shegong.cases.api import CaseViewSet
-from shegong.clients.api import ClientViewSet
+from shegong.clients.api import ClientChoices, ClientViewSet
 from shegong.cockpit.api import CoverageReportView, WorkbenchView
 from shegong.common.job_api import ImportJobViewSet
-from shegong.network.api import UnitViewSet
+from shegong.network.api import UnitChoices, UnitViewSet, VillageChoices
 from shegong.notifications.api import NotificationViewSet
-from shegong.people.api import WorkerViewSet
+from shegong.people.api import WorkerChoices, WorkerViewSet
 from shegong.purchasing.api import (
     AgencyViewSet,
     EvaluationViewSet,
     ProjectViewSet,
     PurchaserViewSet,
 )
+from shegong.purchasing.api.choices import ProjectUnitChoices
 from shegong.records.api import ServiceRecordViewSet
 from shegong.referrals.api import ReferralViewSet
 from shegong.visits.api import VisitViewSet
@@ -43,6 +44,16 @@ router.register("service-records", ServiceRecordViewSet, basename="service-recor
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
+    # Searchable selects' options (before the router: "choices" is no record's id).
+    path("clients/choices/", ClientChoices.as_view(), name="client-choices"),
+    path("workers/choices/", WorkerChoices.as_view(), name="worker-choices"),
+    path("units/choices/", UnitChoices.as_view(), name="unit-choices"),
+    path("divisions/choices/", VillageChoices.as_view(), name="village-choices"),
+    path(
+        "projects/<int:pk>/unit-choices/",
+        ProjectUnitChoices.as_view(),
+        name="project-unit-choices",
+    ),
     path("auth/token/", auth_api.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", auth_api.LogoutView.as_view(), name="auth-logout"),
     path("auth/logout-all/", auth_api.LogoutAllView.as_view(), name="auth-logout-all"),

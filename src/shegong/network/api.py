@@ -12,6 +12,7 @@ from shegong.common.api import (
     StepMixin,
     import_response,
 )
+from shegong.common.autocomplete import ChoicesView, unit_text, village_text
 from shegong.common.permissions import write_permission
 from shegong.common.viewsets import EditableServiceViewSet, step_action
 from shegong.divisions.models import Division
@@ -153,3 +154,21 @@ class UnitViewSet(StepMixin, EditableServiceViewSet):
         return import_response(
             request, unit_columns(), lambda values: import_unit_row(values, actor=request.user)
         )
+
+
+class UnitChoices(ChoicesView):
+    """Live units in your scope for a searchable select: by name or place, at most 20."""
+
+    text = staticmethod(unit_text)
+
+    def search(self, user, q, within):
+        return selectors.unit_choices(user, q, within)
+
+
+class VillageChoices(ChoicesView):
+    """Villages in your scope for a searchable select: by name or code, at most 20."""
+
+    text = staticmethod(village_text)
+
+    def search(self, user, q, within):
+        return selectors.village_choices(user, q, within)

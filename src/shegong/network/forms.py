@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.access.scoping import filter_by_scope
+from shegong.common.autocomplete import WorkerSelect, use_search_widget
 from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
 from shegong.divisions.models import Division
 
@@ -29,8 +30,10 @@ class UnitForm(BootstrapMixin, ServiceValidatedForm):
         if self.instance.division_id:
             # A head comes from the unit's own area; keeps the list short on a phone.
             workers = workers.filter(division__code__startswith=self.instance.division_id)
-        self.fields["head"].queryset = workers
-        self.fields["deputy_head"].queryset = workers
+        for name in ("head", "deputy_head"):
+            self.fields[name].queryset = workers
+            within = {"within": self.instance.division_id} if self.instance.division_id else {}
+            use_search_widget(self.fields[name], WorkerSelect(params=within))
 
 
 class UnitCreateForm(UnitForm):

@@ -44,3 +44,31 @@ def towns_for(user):
     from shegong.divisions.models import Division, Level
 
     return filter_by_scope(Division.objects.at_level(Level.TOWN), user, "code").order_by("code")
+
+
+def unit_choices(user, q: str = "", within: str = ""):
+    """Live units for a searchable select: by name or the place's name."""
+    qs = Unit.objects.visible_to(user).live().select_related("division")
+    if within:
+        qs = qs.filter(division__code__startswith=within)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(division__name__icontains=q))
+    return qs.order_by("division_id")
+
+
+def villages_for(user):
+    """Villages (and communities) wholly inside the user's scope."""
+    from shegong.access.scoping import filter_by_scope
+    from shegong.divisions.models import Division, Level
+
+    return filter_by_scope(Division.objects.at_level(Level.VILLAGE), user, "code")
+
+
+def village_choices(user, q: str = "", within: str = ""):
+    """Villages for a searchable select: by name or code, with their town."""
+    qs = villages_for(user).select_related("parent")
+    if within:
+        qs = qs.filter(code__startswith=within)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    return qs.order_by("code")

@@ -10,6 +10,7 @@ from shegong.common.api import (
     StepMixin,
     import_response,
 )
+from shegong.common.autocomplete import ChoicesView, person_text
 from shegong.common.permissions import write_permission
 from shegong.common.viewsets import EditableServiceViewSet, step_action
 from shegong.network.api import DivisionInScopeField
@@ -110,3 +111,12 @@ class WorkerViewSet(StepMixin, EditableServiceViewSet):
         return import_response(
             request, worker_columns(), lambda values: import_worker_row(values, actor=request.user)
         )
+
+
+class WorkerChoices(ChoicesView):
+    """Active workers in your scope for a searchable select: by name or place, at most 20."""
+
+    text = staticmethod(person_text)
+
+    def search(self, user, q, within):
+        return selectors.worker_choices(user, q, within)

@@ -38,3 +38,18 @@ def worker_search(user, *, q="", role="", certified="", division="", unit=""):
 
 def assignment_get(user, worker, pk) -> Assignment:
     return get_object_or_404(worker.assignments.all(), pk=pk)
+
+
+def worker_choices(user, q: str = "", within: str = ""):
+    """Active workers for a searchable select: by name or the place they belong to."""
+    qs = workers_for(user).filter(is_active=True)
+    if within:
+        qs = qs.filter(division__code__startswith=within)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(division__name__icontains=q))
+    return qs.order_by("name", "pk")
+
+
+def worker_of(user):
+    """The worker record linked to this account, if any (what a form preselects)."""
+    return getattr(user, "worker", None) if getattr(user, "is_authenticated", False) else None

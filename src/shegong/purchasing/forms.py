@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.access.models import Role, User
 from shegong.clients.models import TargetGroup
+from shegong.common.autocomplete import UnitSelectMultiple, use_search_widget
 from shegong.common.forms import BootstrapMixin, ServiceValidatedForm
-from shegong.network.models import Agency, Unit, UnitKind
+from shegong.network.models import Agency, UnitKind
 from shegong.records.models import ServiceField
 
 from .models import EvaluationKind, FundingSource, ProcurementMethod, Project
@@ -79,12 +80,13 @@ class ContractForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = (
-            Unit.objects.live()
-            .filter(division__code__startswith=project.division_id)
-            .exclude(kind=UnitKind.CENTER)
-            .order_by("division_id")
-        )
+        from django.urls import reverse
+
+        from .api.choices import coverable_units
+
+        self.fields["units"].queryset = coverable_units(project)
+        url = reverse("api:project-unit-choices", args=[project.pk])
+        use_search_widget(self.fields["units"], UnitSelectMultiple(url=url))
 
     def service_data(self):
         data = dict(self.cleaned_data)

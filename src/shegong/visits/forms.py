@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import RiskTier
+from shegong.common.autocomplete import WorkerSelect
 from shegong.common.forms import BootstrapMixin
 
 from .models import VisitMode
@@ -32,3 +33,24 @@ class VisitForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visited_on"].initial = timezone.localdate()
+
+
+class DueWorkerFilter(forms.Form):
+    """The due list's worker filter: a searchable select showing only the chosen worker."""
+
+    worker = forms.ModelChoiceField(
+        label=_("worker"),
+        queryset=None,
+        required=False,
+        widget=WorkerSelect(
+            attrs={
+                "class": "form-select",
+                "aria-label": _("worker"),
+                "data-placeholder": _("All workers"),
+            }
+        ),
+    )
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers

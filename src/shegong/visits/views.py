@@ -32,8 +32,16 @@ def due_list(request):
             "town": town,
             "workers": workers,
             "worker": worker,
+            "worker_filter": _worker_filter(workers, worker),
         },
     )
+
+
+def _worker_filter(workers, worker):
+    """The due list's worker filter: a searchable select holding the chosen worker only."""
+    from .forms import DueWorkerFilter
+
+    return DueWorkerFilter(initial={"worker": worker.pk if worker else None}, workers=workers)
 
 
 @scoped_page(check=can_edit_clients)
