@@ -35,7 +35,12 @@ from tests.cases.factories import CaseFactory
 from tests.clients.factories import ClientFactory
 from tests.conftest import TOWN_A, build_world, make_user
 from tests.integration.openapi import SignedIn, connection_kept
-from tests.purchasing.factories import ProjectFactory, PurchaserFactory, assign_evaluation
+from tests.purchasing.factories import (
+    ProjectFactory,
+    PurchaserFactory,
+    assign_evaluation,
+    some_targets,
+)
 from tests.records.factories import ServiceRecordFactory
 from tests.referrals.factories import ReferralFactory
 from tests.visits.factories import VisitFactory
@@ -93,6 +98,7 @@ def _projects(world):
         units=[world.station_a],
         commitments=[(world.station_a, 1)],
         instalments=[(40, "", None), (30, "mid", None), (30, "final", None)],
+        targets=some_targets(),
     )
     evaluation = assign_evaluation(world, project)
     return bureau, [budgeted, project], evaluation

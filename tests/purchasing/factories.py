@@ -55,3 +55,15 @@ def assign_evaluation(world, project, *, actor=None, kind="mid", evaluator=None,
         evaluator=evaluator or world.users.evaluator,
         evaluator_body=body,
     )
+
+
+def some_targets(**overrides) -> dict:
+    """Indicator targets a contract may be signed with: 10 clients served, weight 100
+    (``overrides`` by metric: {metric: (target, weight)})."""
+    from shegong.purchasing.models import IndicatorTemplate
+
+    targets = {}
+    for metric, (target, weight) in {"clients_served": (10, 100), **overrides}.items():
+        template = IndicatorTemplate.objects.filter(metric=metric, target_group=None).first()
+        targets[template] = (Decimal(str(target)), Decimal(str(weight)))
+    return targets

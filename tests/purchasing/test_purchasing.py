@@ -19,7 +19,12 @@ from shegong.purchasing.models import (
     Stage,
 )
 from tests.conftest import make_user
-from tests.purchasing.factories import ProjectFactory, PurchaserFactory, assign_evaluation
+from tests.purchasing.factories import (
+    ProjectFactory,
+    PurchaserFactory,
+    assign_evaluation,
+    some_targets,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.timedelta
@@ -91,10 +96,11 @@ def contracted(world, **contract):
         "contract_number": "YBMZ-2025-017",
         "contract_amount": Decimal("280000"),
         "start_on": localdate() - D(365),
-        "end_on": localdate() + D(1),
+        "end_on": localdate(),  # its last day: a final evaluation and closure may follow
         "units": [world.station_a],
         "commitments": [(world.station_a, 1)],
         "instalments": [(40, "", None), (30, "mid", None), (30, "final", None)],
+        "targets": some_targets(),
     }
     data.update(contract)
     return services.contract_sign(**data)
@@ -132,6 +138,7 @@ def test_the_lifecycle_end_to_end(market):
         instalment=project.instalments.get(number=2),
         actor=world.users.purchaser,
         paid_on=localdate(),
+        override_reason="机构已书面说明并整改",  # nothing delivered: paid on an override
     )
     closed = services.project_close(
         project=project, actor=world.users.purchaser, closed_on=localdate()
@@ -175,6 +182,7 @@ def test_illegal_jumps_are_refused_with_the_stage(market, step):
                 end_on=localdate() + D(30),
                 units=[world.station_a],
                 instalments=[(100, "", None)],
+                targets=some_targets(),
             )
         elif step == "pay_before_contract":
             from shegong.purchasing.models import Instalment
@@ -235,12 +243,18 @@ def test_grade_sets_the_payable_share_and_payment_waits_for_the_evaluation(marke
         )
     assert "amount" in exc.value.message_dict
     paid = services.instalment_pay(
-        instalment=mid_instalment, actor=world.users.purchaser, paid_on=localdate()
+        instalment=mid_instalment,
+        actor=world.users.purchaser,
+        paid_on=localdate(),
+        override_reason="按评估结果支付",
     )
     assert paid.paid_amount == payable and paid.withheld_note
     with pytest.raises(ValidationError):
         services.instalment_pay(
-            instalment=mid_instalment, actor=world.users.purchaser, paid_on=localdate()
+            instalment=mid_instalment,
+            actor=world.users.purchaser,
+            paid_on=localdate(),
+            override_reason="按评估结果支付",
         )
 
 
@@ -332,6 +346,7 @@ def test_ledger_and_staffing(market):
         instalment=project.instalments.get(number=2),
         actor=world.users.purchaser,
         paid_on=localdate(),
+        override_reason="机构已书面说明",
     )
     [flagged] = browser.get("/projects/ledger/").context["rows"]
     assert flagged["ahead"] is True  # 30 % more paid, nothing delivered

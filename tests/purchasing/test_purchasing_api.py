@@ -9,7 +9,7 @@ from django.utils.timezone import localdate
 
 from shegong.purchasing.models import Criterion, Purchaser
 from tests.conftest import api_for
-from tests.purchasing.factories import ProjectFactory, assign_evaluation
+from tests.purchasing.factories import ProjectFactory, assign_evaluation, some_targets
 from tests.purchasing.test_purchasing import VALID_CODES, contracted, market  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
@@ -52,18 +52,39 @@ def file_and_sign_over_the_api(world, buyer):
         ).status_code
         == 200
     )
+    from shegong.purchasing.models import IndicatorTemplate
+
+    terms = {
+        "contract_number": "HT-1",
+        "contract_amount": "190000",
+        "start_on": str(localdate() - D(70)),
+        "end_on": str(localdate() + D(295)),
+        "units": [world.station_b.pk],
+        "fields": ["elderly"],
+        "target_groups": ["dibao"],
+        "commitments": [{"unit": world.station_b.pk, "full_time": 1}],
+        "instalments": [{"share": "50", "after": ""}, {"share": "50", "after": "final"}],
+    }
+    # No targets, then a satisfaction target of 20 on a 1–5 scale: refused on "indicators".
+    blank = buyer.post(f"/api/v1/projects/{pk}/contract/", terms, format="json")
+    assert blank.status_code == 400 and "indicators" in blank.json(), blank.json()
+    satisfaction = IndicatorTemplate.objects.get(metric="satisfaction")
+    served = IndicatorTemplate.objects.get(metric="clients_served", target_group=None)
+    nonsense = buyer.post(
+        f"/api/v1/projects/{pk}/contract/",
+        {**terms, "indicators": [{"template": satisfaction.pk, "target": "20", "weight": "10"}]},
+        format="json",
+    )
+    assert nonsense.status_code == 400
+    assert "1" in nonsense.json()["indicators"][0] and "5" in nonsense.json()["indicators"][0]
     signed = buyer.post(
         f"/api/v1/projects/{pk}/contract/",
         {
-            "contract_number": "HT-1",
-            "contract_amount": "190000",
-            "start_on": str(localdate() - D(70)),
-            "end_on": str(localdate() + D(295)),
-            "units": [world.station_b.pk],
-            "fields": ["elderly"],
-            "target_groups": ["dibao"],
-            "commitments": [{"unit": world.station_b.pk, "full_time": 1}],
-            "instalments": [{"share": "50", "after": ""}, {"share": "50", "after": "final"}],
+            **terms,
+            "indicators": [
+                {"template": satisfaction.pk, "target": "4.5", "weight": "10"},
+                {"template": served.pk, "target": "300", "weight": "90"},
+            ],
         },
         format="json",
     )
@@ -167,6 +188,7 @@ def two_projects(market):  # noqa: F811
         end_on=localdate() + D(100),
         units=[world.station_b],
         instalments=[(100, "", None)],
+        targets=some_targets(),
     )
     assign_evaluation(world, mine, body="第三方甲")
     assign_evaluation(

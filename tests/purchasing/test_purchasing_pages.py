@@ -6,7 +6,7 @@ from django.utils.timezone import localdate
 
 from shegong.purchasing.models import Criterion, Project, Stage
 from tests.integration.test_pages import read_sheet
-from tests.purchasing.factories import assign_evaluation
+from tests.purchasing.factories import assign_evaluation, some_targets
 from tests.purchasing.test_purchasing import VALID_CODES, contracted, market  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
@@ -34,10 +34,18 @@ def test_register_procure_award_and_sign_through_the_pages(market, client):  # n
     client.post(
         f"/projects/{project.pk}/procure/", {"method": "inquiry", "started_on": str(localdate())}
     )
-    client.post(
+    awarded = client.post(
         f"/projects/{project.pk}/award/",
         {"agency": world.agency.pk, "awarded_on": str(localdate())},
+        follow=True,
     )
+    # Back on the project, told so; the award form closed and showing the award, the
+    # contract open next.
+    assert awarded.redirect_chain == [(f"/projects/{project.pk}/", 302)]
+    assert "合同可以签订" in awarded.content.decode() or awarded.context["messages"]
+    html = awarded.content.decode()
+    assert 'id="step-award">' in html and 'id="step-contract" open>' in html
+    assert awarded.context["forms"]["award"]["agency"].value() == world.agency.pk
     over = client.post(
         f"/projects/{project.pk}/contract/",
         contract_form(world, "130000"),
@@ -69,9 +77,12 @@ def test_register_procure_award_and_sign_through_the_pages(market, client):  # n
     page = client.get(f"/projects/{project.pk}/")
     assert page.status_code == 200 and page.context["staffing"][0]["met"]
     assert [f.name for f in page.context["row"].figures] == [visits.name]
-    rows = read_sheet(client.get("/projects/ledger/", {"export": "xlsx"}))
-    assert rows[2][0] == "困境儿童关爱项目" and rows[2][3] == 44000
-    assert read_sheet(client.get("/projects/", {"export": "xlsx"}))[2][0] == "困境儿童关爱项目"
+    rows = table(read_sheet(client.get("/projects/ledger/", {"export": "xlsx"})))
+    assert rows[0][0] == "困境儿童关爱项目" and rows[0][3] == 44000
+    assert rows[0][6] == world.agency.name  # by project: agency and service period
+    assert (
+        table(read_sheet(client.get("/projects/", {"export": "xlsx"})))[0][0] == "困境儿童关爱项目"
+    )
     assert client.get("/projects/board/").context["rows"][0].project == project
     assert client.get(f"/projects/{project.pk}/indicators/visits/").status_code == 200
     assert client.get(f"/projects/{project.pk}/indicators/nonsense/").status_code == 404
@@ -143,9 +154,20 @@ def test_evidence_is_the_evaluators_and_downloads_within_scope(market, client, s
     assert client.get(f"{url}{evidence.pk}/").status_code == 404
 
 
+def table(rows):
+    """The table of a purchasing workbook: the rows after the header block's blank line
+    and the column headers."""
+    blank = next(i for i, row in enumerate(rows) if not any(row))
+    return rows[blank + 2 :]
+
+
 def contract_form(world, amount):
-    """The contract step's form for station A, running a year from today."""
+    """The contract step's form for station A, running a year from today, measured by
+    the clients served (300)."""
+    [served] = some_targets()
     return {
+        f"target_{served.pk}": "300",
+        f"weight_{served.pk}": "100",
         "contract_number": "HT-9",
         "contract_amount": amount,
         "start_on": str(localdate()),

@@ -86,25 +86,26 @@ def seed_projects(demo: Demo, admin, purchasers, agencies) -> list[Contract]:
     contracts = []
     for index, stage in enumerate(STAGES):
         covered = stations[(index * 2) % max(1, len(stations)) :][:2] or stations[:1]
-        project = _project(demo, admin, index, stage, purchasers, agencies, covered)
+        project = _project(demo, admin, index, stage, purchasers, agencies, covered, templates)
         if project is None:
             continue
-        services.indicators_set(
-            project=project,
-            actor=admin,
-            targets={
-                template: (
-                    demo.rng.choice([10, 20, 40, 80]) if template.metric != "satisfaction" else 4.5,
-                    template.default_weight,
-                )
-                for template in templates
-            },
-        )
         contracts.append(Contract(project, stage))
     return contracts
 
 
-def _project(demo: Demo, admin, index, stage, purchasers, agencies, covered):
+def _targets(demo: Demo, templates) -> dict:
+    """A target per indicator, on its scale (a satisfaction score of 4.5 of 5)."""
+    targets = {}
+    for template in templates:
+        if template.target_max is not None:
+            target = min(template.target_max, Decimal("4.5"))
+        else:
+            target = Decimal(demo.rng.choice([10, 20, 40, 80]))
+        targets[template] = (max(target, template.target_min), template.default_weight)
+    return targets
+
+
+def _project(demo: Demo, admin, index, stage, purchasers, agencies, covered, templates):
     """The ``index``-th project taken to ``stage`` or its contract; the contracted project,
     or None if it stops before."""
     rng, today = demo.rng, demo.today
@@ -151,6 +152,7 @@ def _project(demo: Demo, admin, index, stage, purchasers, agencies, covered):
         units=covered,
         commitments=[(u, 1) for u in covered],
         instalments=[(40, "", None), (30, "mid", None), (30, "final", None)],
+        targets=_targets(demo, templates),
     )
 
 
@@ -168,23 +170,32 @@ def finish_projects(demo: Demo, admin, evaluator, contracts: list[Contract]) -> 
         if (today - project.start_on).days > 180 or closed:
             _score(project, "mid", rng.uniform(0.65, 0.98), admin, evaluator, criteria)
             if rng.random() < 0.8:
-                services.instalment_pay(
-                    instalment=instalment(number=2),
-                    actor=admin,
-                    paid_on=min(today, project.start_on + datetime.timedelta(days=200)),
+                _pay(
+                    instalment(number=2),
+                    admin,
+                    min(today, project.start_on + datetime.timedelta(days=200)),
                 )
         if closed:
             _score(project, "final", rng.uniform(0.6, 0.98), admin, evaluator, criteria)
-            services.instalment_pay(
-                instalment=instalment(number=3),
-                actor=admin,
-                paid_on=min(today, project.end_on + datetime.timedelta(days=20)),
-            )
+            paid_on = min(today, project.end_on + datetime.timedelta(days=20))
+            _pay(instalment(number=3), admin, paid_on)
             services.project_close(
                 project=project,
                 actor=admin,
                 closed_on=min(today, project.end_on + datetime.timedelta(days=30)),
             )
+
+
+OVERRIDE = "已约谈机构并书面整改，按合同及评估结果支付"
+
+
+def _pay(instalment, admin, paid_on) -> None:
+    """Pay what the grade allows; where delivery lags, with the bureau's override reason
+    (as a purchaser would after hearing the agency)."""
+    reason = OVERRIDE if services.needs_override(instalment) else ""
+    services.instalment_pay(
+        instalment=instalment, actor=admin, paid_on=paid_on, override_reason=reason
+    )
 
 
 def _score(project, kind, quality: float, admin, evaluator, criteria) -> None:

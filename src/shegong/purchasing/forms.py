@@ -50,7 +50,66 @@ class AwardForm(BootstrapMixin, forms.Form):
     awarded_on = forms.DateField(label=_("awarded on"))
 
 
-class ContractForm(BootstrapMixin, forms.Form):
+def _number(value) -> str:
+    return f"{value.normalize():f}"
+
+
+class TargetFields:
+    """A target and a weight per indicator of the district's library (``target_<id>``,
+    ``weight_<id>``, the keys the services' errors use); an empty target leaves the
+    indicator out. Each target field shows its indicator's range; the service checks it."""
+
+    def add_target_fields(self, project):
+        from .models import IndicatorTemplate
+
+        current = {pi.template_id: pi for pi in project.indicators.all()}
+        self.templates = list(IndicatorTemplate.objects.all())
+        for template in self.templates:
+            chosen = current.get(template.pk)
+            low, high = template.target_min, template.target_max
+            attrs = {
+                "class": "form-control form-control-sm",
+                "min": _number(low),
+                "step": "1" if template.whole_number else "0.01",
+            }
+            if high is not None:
+                attrs["max"] = _number(high)
+            self.fields[f"target_{template.pk}"] = forms.DecimalField(
+                label=f"{template.name}（{template.unit_label}）",
+                required=False,
+                max_digits=10,
+                decimal_places=2,
+                initial=chosen.target if chosen else None,
+                widget=forms.NumberInput(attrs=attrs),
+                help_text=(
+                    f"{_number(low)}–{_number(high)}"
+                    if high is not None
+                    else _("from %(low)s") % {"low": _number(low)}
+                ),
+            )
+            self.fields[f"weight_{template.pk}"] = forms.DecimalField(
+                label=_("weight"),
+                required=False,
+                max_digits=5,
+                decimal_places=2,
+                initial=chosen.weight if chosen else template.default_weight,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+            )
+
+    def target_field_names(self) -> set[str]:
+        return {f"{kind}_{t.pk}" for t in self.templates for kind in ("target", "weight")}
+
+    def posted_targets(self) -> dict:
+        targets = {}
+        for template in self.templates:
+            target = self.cleaned_data.get(f"target_{template.pk}")
+            if target is not None:
+                weight = self.cleaned_data.get(f"weight_{template.pk}") or template.default_weight
+                targets[template] = (target, weight)
+        return targets
+
+
+class ContractForm(TargetFields, BootstrapMixin, forms.Form):
     contract_number = forms.CharField(label=_("contract number"), max_length=50)
     contract_amount = forms.DecimalField(
         label=_("contract amount (yuan)"), max_digits=12, decimal_places=2, min_value=0
@@ -87,9 +146,12 @@ class ContractForm(BootstrapMixin, forms.Form):
         self.fields["units"].queryset = coverable_units(project)
         url = reverse("api:project-unit-choices", args=[project.pk])
         use_search_widget(self.fields["units"], UnitSelectMultiple(url=url))
+        self.add_target_fields(project)
 
     def service_data(self):
-        data = dict(self.cleaned_data)
+        targets = self.posted_targets()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.target_field_names()}
+        data["targets"] = targets
         per_station = data.pop("full_time_per_station")
         data["commitments"] = [
             (u, per_station) for u in data["units"] if u.kind == UnitKind.STATION and per_station
@@ -116,6 +178,13 @@ class AssignForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=EvaluationKind.choices)
     evaluator = forms.ModelChoiceField(label=_("evaluator"), queryset=None)
     evaluator_body = forms.CharField(label=_("evaluating body"), max_length=100)
+    termination_reason = forms.CharField(
+        label=_("reason for ending early"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only for a final evaluation before the service period ends."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,6 +202,10 @@ class PayForm(BootstrapMixin, forms.Form):
         required=False,
     )
 
+    override_reason = forms.CharField(
+        label=_("reason for paying although delivery lags"), max_length=300, required=False
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["paid_on"].initial = timezone.localdate()
@@ -140,6 +213,13 @@ class PayForm(BootstrapMixin, forms.Form):
 
 class CloseForm(BootstrapMixin, forms.Form):
     closed_on = forms.DateField(label=_("closed on"))
+    termination_reason = forms.CharField(
+        label=_("reason for ending early"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the project closes before its service period ends."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,39 +240,12 @@ class EvidenceForm(forms.Form):
     )
 
 
-class IndicatorsForm(BootstrapMixin, forms.Form):
+class IndicatorsForm(TargetFields, BootstrapMixin, forms.Form):
     """One target and weight per indicator of the library; an empty target leaves it out."""
 
     def __init__(self, *args, project, **kwargs):
-        from .models import IndicatorTemplate
-
         super().__init__(*args, **kwargs)
-        current = {pi.template_id: pi for pi in project.indicators.all()}
-        self.templates = list(IndicatorTemplate.objects.all())
-        for template in self.templates:
-            chosen = current.get(template.pk)
-            self.fields[f"target_{template.pk}"] = forms.DecimalField(
-                label=f"{template.name}（{template.unit_label}）",
-                required=False,
-                min_value=0,
-                max_digits=10,
-                decimal_places=2,
-                initial=chosen.target if chosen else None,
-            )
-            self.fields[f"weight_{template.pk}"] = forms.DecimalField(
-                label=_("weight"),
-                required=False,
-                min_value=0,
-                max_digits=5,
-                decimal_places=2,
-                initial=chosen.weight if chosen else template.default_weight,
-            )
+        self.add_target_fields(project)
 
     def service_data(self):
-        targets = {}
-        for template in self.templates:
-            target = self.cleaned_data.get(f"target_{template.pk}")
-            if target is not None:
-                weight = self.cleaned_data.get(f"weight_{template.pk}") or template.default_weight
-                targets[template] = (target, weight)
-        return {"targets": targets}
+        return {"targets": self.posted_targets()}

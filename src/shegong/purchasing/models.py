@@ -140,6 +140,10 @@ class Project(Versioned):
     )
     # Closure
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Ended before its service period ran out: when and why (the final evaluation and the
+    # closure need the period ended or this reason).
+    terminated_on = models.DateField(_("ended early on"), null=True, blank=True)
+    termination_reason = models.CharField(_("reason for ending early"), max_length=300, blank=True)
     final_grade = models.CharField(
         _("final grade"), max_length=10, choices=Grade.choices, blank=True
     )
@@ -233,6 +237,10 @@ class Instalment(Versioned, WithHistory):
     )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     withheld_note = models.CharField(_("why less was paid"), max_length=200, blank=True)
+    # Paid beyond the advance while delivery lagged the time elapsed: the purchaser's reason.
+    override_reason = models.CharField(
+        _("reason for paying although delivery lags"), max_length=300, blank=True
+    )
 
     class Meta:
         ordering = ["project", "number"]
@@ -401,6 +409,22 @@ class IndicatorTemplate(models.Model):
     )
     unit_label = models.CharField(_("unit of measure"), max_length=10, default="人次")
     default_weight = models.DecimalField(_("default weight"), max_digits=5, decimal_places=2)
+    # The range a target may take on this indicator's scale (a satisfaction score 1–5, a
+    # percentage 0–100, a count from 0); a target must also be positive.
+    target_min = models.DecimalField(
+        _("lowest target"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    target_max = models.DecimalField(
+        _("highest target"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: no upper limit (a count)."),
+    )
+    whole_number = models.BooleanField(
+        _("whole numbers only"), default=True, help_text=_("A count: no fractions.")
+    )
 
     class Meta:
         ordering = ["id"]

@@ -11,7 +11,7 @@ from shegong.access.models import Role
 from shegong.purchasing import services
 from shegong.purchasing.models import Criterion
 from tests.conftest import make_user
-from tests.purchasing.factories import ProjectFactory, PurchaserFactory
+from tests.purchasing.factories import ProjectFactory, PurchaserFactory, some_targets
 
 from .pages import SHOTS, log_in, zh_text
 
@@ -47,6 +47,7 @@ def contracted_project(world, buyer, bureau):
         end_on=day + datetime.timedelta(days=195),
         units=[world.station_a],
         instalments=[(40, "", None), (30, "mid", None), (30, "final", None)],
+        targets=some_targets(),
     )
 
 

@@ -22,6 +22,7 @@ class InstalmentSerializer(serializers.ModelSerializer):
             "paid_amount",
             "paid_on",
             "withheld_note",
+            "override_reason",
         ]
 
 
@@ -36,6 +37,13 @@ class PaySerializer(serializers.Serializer):
     paid_on = serializers.DateField()
     amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    override_reason = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required to pay beyond the advance while delivery lags the time elapsed.",
     )
 
 

@@ -1,6 +1,7 @@
 """Projects over the API. Each lifecycle step is an action; an illegal jump is a 400 on
 ``stage``, a step by someone who may not take it a 403."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -58,6 +59,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "fields",
             "target_groups",
             "instalments",
+            "terminated_on",
+            "termination_reason",
             "closed_on",
             "final_grade",
             "final_score",
@@ -102,15 +105,46 @@ class ContractSerializer(serializers.Serializer):
     target_groups = _codes(TargetGroup.objects.all())
     commitments = CommitmentSerializer(many=True, required=False, default=list)
     instalments = InstalmentPlanSerializer(many=True)
+    indicators = TargetSerializer(
+        many=True,
+        required=False,
+        help_text="The indicator targets the contract sets (at least one, each within its "
+        "indicator's range); left out, those set during procurement.",
+    )
 
 
 def _contract_terms(data) -> dict:
-    """Commitments and instalments as ``contract_sign`` takes them: tuples."""
+    """Commitments, instalments and targets as ``contract_sign`` takes them."""
+    indicators = data.pop("indicators", None)
     return {
         **data,
         "commitments": [(c["unit"], c["full_time"]) for c in data["commitments"]],
         "instalments": [(i["share"], i["after"], i["due_on"]) for i in data["instalments"]],
+        "targets": None
+        if indicators is None
+        else {d["template"]: (d["target"], d["weight"]) for d in indicators},
     }
+
+
+def _on_indicators(service):
+    """``service`` with its per-indicator errors (``target_<id>``, ``weight_<id>``: the
+    page's fields) answered on the body's ``indicators`` field, each message naming the
+    indicator."""
+
+    def run(**kwargs):
+        try:
+            return service(**kwargs)
+        except DjangoValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            errors: dict[str, list[str]] = {}
+            for key, messages in exc.message_dict.items():
+                per_indicator = key.startswith(("target_", "weight_"))
+                errors.setdefault("indicators" if per_indicator else key, []).extend(messages)
+            raise DjangoValidationError(errors) from exc
+
+    run.__doc__ = service.__doc__
+    return run
 
 
 class ReportSerializer(serializers.Serializer):
@@ -123,10 +157,24 @@ class AssignSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EvaluationKind.choices)
     evaluator = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     evaluator_body = serializers.CharField(max_length=100)
+    termination_reason = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required for a final evaluation before the service period ends.",
+    )
 
 
 class CloseSerializer(serializers.Serializer):
     closed_on = serializers.DateField()
+    termination_reason = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when the project closes before its service period ends.",
+    )
 
 
 class ProjectViewSet(StepMixin, ServiceViewSet):
@@ -144,7 +192,9 @@ class ProjectViewSet(StepMixin, ServiceViewSet):
 
     procure = step_action(ProcureSerializer, services.procurement_start)
     award = step_action(AwardSerializer, services.procurement_award)
-    contract = step_action(ContractSerializer, services.contract_sign, prepare=_contract_terms)
+    contract = step_action(
+        ContractSerializer, _on_indicators(services.contract_sign), prepare=_contract_terms
+    )
 
     @extend_schema(request=TargetSerializer(many=True), responses=BoardRowSerializer)
     @action(detail=True, methods=["post"], url_path="set-indicators")
@@ -153,7 +203,7 @@ class ProjectViewSet(StepMixin, ServiceViewSet):
         project = self.get_object()
         rows = self.step_input(request, TargetSerializer, many=True)
         with self.precondition(project):  # If-Match: the project as it was read
-            services.indicators_set(
+            _on_indicators(services.indicators_set)(
                 project=project,
                 actor=request.user,
                 targets={d["template"]: (d["target"], d["weight"]) for d in rows},

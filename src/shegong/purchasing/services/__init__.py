@@ -19,12 +19,19 @@ from .evaluations import (
     grade_for,
 )
 from .guards import CENT, is_agency_staff, may_manage
-from .indicators import indicators_set
-from .payments import instalment_pay, instalment_payable, payable_share
+from .indicators import indicators_set, target_errors
+from .payments import (
+    delivery_lag,
+    instalment_pay,
+    instalment_payable,
+    needs_override,
+    payable_share,
+)
 from .projects import (
     REGISTERED_FIELDS,
     contract_elapsed,
     contract_sign,
+    period_over,
     procurement_award,
     procurement_start,
     progress_report_add,
@@ -39,6 +46,7 @@ __all__ = [
     "REGISTERED_FIELDS",
     "contract_elapsed",
     "contract_sign",
+    "delivery_lag",
     "evaluation_assign",
     "evaluation_respond",
     "evaluation_score",
@@ -49,7 +57,9 @@ __all__ = [
     "instalment_payable",
     "is_agency_staff",
     "may_manage",
+    "needs_override",
     "payable_share",
+    "period_over",
     "procurement_award",
     "procurement_start",
     "progress_report_add",
@@ -57,4 +67,5 @@ __all__ = [
     "project_create",
     "purchaser_create",
     "purchaser_update",
+    "target_errors",
 ]

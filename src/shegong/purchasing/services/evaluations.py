@@ -14,10 +14,16 @@ from shegong.common.services import locked, save_with_history
 
 from ..models import Criterion, Evaluation, EvaluationKind, Evidence, GradeRule, Score, Stage
 from .guards import CENT, Errors, is_agency_staff, managed_step, raise_errors, refuse
+from .projects import end_early
 
 
 @transaction.atomic
-def evaluation_assign(*, project, actor, kind, evaluator, evaluator_body) -> Evaluation:
+def evaluation_assign(
+    *, project, actor, kind, evaluator, evaluator_body, termination_reason=""
+) -> Evaluation:
+    """A final evaluation waits for the submitted mid-term one and for the end of the
+    service period, unless the contract ends early (``termination_reason``, recorded on
+    the project)."""
     project = managed_step(project, actor, Stage.CONTRACTED, doing=_("be evaluated"))
     errors: Errors = {}
     if not has_role(evaluator, Role.EVALUATOR):
@@ -31,7 +37,12 @@ def evaluation_assign(*, project, actor, kind, evaluator, evaluator_body) -> Eva
         ).exists()
     ):
         errors["kind"] = [_("The final evaluation follows a submitted mid-term evaluation.")]
+    ended_early = kind == EvaluationKind.FINAL and end_early(
+        project, errors, termination_reason, timezone.localdate()
+    )
     raise_errors(errors)
+    if ended_early:
+        save_with_history(project, actor=actor)
     return save_with_history(
         Evaluation(project=project, kind=kind, evaluator=evaluator, evaluator_body=evaluator_body),
         actor=actor,

@@ -31,6 +31,7 @@ from .guards import (
     refuse,
     require_stage,
 )
+from .indicators import save_targets, target_errors
 
 # What a project is registered with (``project_create``'s keywords); every later field is
 # set by a step.
@@ -136,22 +137,34 @@ def contract_sign(
     target_groups=(),
     commitments=(),
     instalments=(),
+    targets=None,
 ) -> Project:
     """``commitments``: [(unit, full-time social workers)]; ``instalments``: [(share %,
-    "" | "mid" | "final", due date or None)], shares adding up to 100."""
+    "" | "mid" | "final", due date or None)], shares adding up to 100; ``targets``:
+    {indicator template: (target, weight)}, or None to keep the indicators set during
+    procurement. A contract is signed with at least one target, each on its indicator's
+    scale (a satisfaction target of 20 on a 1–5 scale is refused)."""
     project = managed_step(project, actor, Stage.PROCURING, doing=_("sign a contract"))
-    raise_errors(
-        _contract_errors(
-            project,
-            contract_number,
-            contract_amount,
-            start_on,
-            end_on,
-            units,
-            commitments,
-            instalments,
-        )
+    if targets is None:
+        targets = {
+            pi.template: (pi.target, pi.weight)
+            for pi in project.indicators.select_related("template")
+        }
+    errors = _contract_errors(
+        project,
+        contract_number,
+        contract_amount,
+        start_on,
+        end_on,
+        units,
+        commitments,
+        instalments,
     )
+    errors |= target_errors(targets)
+    if not targets:
+        errors["indicators"] = [_("Set at least one indicator target for the contract.")]
+    raise_errors(errors)
+    save_targets(project, actor, targets)
     project.contract_number = contract_number.strip()
     project.contract_amount = contract_amount
     project.start_on, project.end_on = start_on, end_on
@@ -199,8 +212,35 @@ def progress_report_add(*, project, actor, month, summary, problems="") -> Progr
     return save_with_history(report, actor=actor)
 
 
+def period_over(project: Project, on: datetime.date) -> bool:
+    """The service period has reached its end on ``on``, or the contract ended early."""
+    return bool(project.terminated_on) or bool(project.end_on and on >= project.end_on)
+
+
+def end_early(project: Project, errors: Errors, reason: str, on: datetime.date) -> bool:
+    """Before the service period is over, a final evaluation or a closure needs the reason
+    the contract ends early: set on the project with the day (True: the caller, holding
+    the project locked, saves it with its history), or an error on ``termination_reason``."""
+    if period_over(project, on):
+        return False
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        errors["termination_reason"] = [
+            _(
+                "The service period runs until %(end)s: before then, give the reason the "
+                "contract ends early."
+            )
+            % {"end": project.end_on.isoformat()}
+        ]
+        return False
+    project.terminated_on, project.termination_reason = on, reason[:300]
+    return True
+
+
 @transaction.atomic
-def project_close(*, project, actor, closed_on) -> Project:
+def project_close(*, project, actor, closed_on, termination_reason="") -> Project:
+    """Closed once the final evaluation is in, on or after the end of the service period
+    (or earlier, with the reason the contract ends early)."""
     project = managed_step(project, actor, Stage.CONTRACTED, doing=_("be closed"))
     final = project.evaluations.filter(
         kind=EvaluationKind.FINAL, status=Evaluation.Status.SUBMITTED
@@ -209,6 +249,8 @@ def project_close(*, project, actor, closed_on) -> Project:
         refuse(_("A project closes only after its final evaluation is submitted."))
     errors: Errors = {}
     check_date(errors, "closed_on", closed_on)
+    if not errors:
+        end_early(project, errors, termination_reason, closed_on)
     raise_errors(errors)
     project.stage, project.closed_on = Stage.CLOSED, closed_on
     project.final_grade, project.final_score = final.grade, final.score

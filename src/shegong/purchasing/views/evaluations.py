@@ -7,13 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
-from shegong.audit.exports import logged_xlsx
+from shegong.common.exports import export_filename
 
 from .. import indicators, selectors, services
+from ..exports import logged_sheet, project_header
 from ..forms import EvidenceForm, RespondForm
 from ..models import Criterion, Evaluation, Metric
 from .base import post_back
@@ -80,13 +82,21 @@ def _sheet_workbook(request, evaluation, criteria, scores):
     ]
     rows.append([_("total"), "", sum(c.weight for c in criteria), evaluation.score, ""])
     rows.append([_("grade"), evaluation.get_grade_display(), "", "", evaluation.comments])
-    return logged_xlsx(
+    project = evaluation.project
+    submitted = evaluation.submitted_at
+    return logged_sheet(
         user=request.user,
         object_type="evaluation",
         title=_("Evaluation sheet"),
+        header=[
+            *project_header(project),
+            (_("Evaluation"), evaluation.get_kind_display()),
+            (_("Evaluating body"), evaluation.evaluator_body),
+            (_("Submitted on"), f"{timezone.localtime(submitted):%Y-%m-%d}" if submitted else ""),
+        ],
         headers=headers,
         rows=rows,
-        filename="evaluation.xlsx",
+        filename=export_filename(_("Evaluation sheet"), evaluation.project.name),
         filters={"evaluation": evaluation.pk, "project": evaluation.project_id},
     )
 

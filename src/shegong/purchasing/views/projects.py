@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_manage_projects
-from shegong.audit.exports import logged_xlsx
 from shegong.common.forms import form_page, list_page, post_from_page
 
 from .. import indicators, selectors, services
+from ..exports import logged_sheet
 from ..forms import (
     AssignForm,
     AwardForm,
@@ -58,10 +58,12 @@ def _projects_workbook(request, projects, filters):
         ]
         for p in projects
     )
-    return logged_xlsx(
+    stage = filters.get("stage")
+    return logged_sheet(
         user=request.user,
         object_type="project",
         title=_("Project ledger"),
+        header=[(_("stage"), Stage(stage).label if stage in Stage.values else _("all"))],
         headers=headers,
         rows=rows,
         filename="projects.xlsx",
@@ -125,27 +127,65 @@ PROJECT_FORMS = (ContractForm, IndicatorsForm)  # the forms that read the projec
 
 
 def _make_form(name, project, data=None):
-    """The step's form if the project's stage offers the step, else None."""
+    """The step's form if the project's stage offers the step, else None. The award form
+    shows the award recorded, if any."""
     form_class, _service = STEPS.get(project.stage, {}).get(name, (None, None))
     if form_class is None:
         return None
     if form_class in PROJECT_FORMS:
         return form_class(data, project=project)
+    if name == "award" and project.agency_id:
+        return form_class(
+            data, initial={"agency": project.agency_id, "awarded_on": project.awarded_on}
+        )
     return form_class(data)
 
 
-def _instalments(project) -> list[dict]:
+def _open_step(project) -> str | None:
+    """The step the page shows open: the first the stage offers, the contract once the
+    award is recorded."""
+    if project.stage == Stage.PROCURING and project.agency_id:
+        return "contract"
+    return next(iter(STEPS.get(project.stage, {})), None)
+
+
+# What the page says once a step is taken.
+STEP_DONE = {
+    "procure": _("Procurement has started."),
+    "award": _("The award has been recorded; the contract can be signed."),
+    "contract": _("The contract has been signed."),
+    "report": _("The progress report has been recorded."),
+    "indicators": _("The indicator targets have been saved."),
+    "assign": _("The evaluation has been assigned."),
+    "close": _("The project has been closed."),
+}
+
+
+def _instalments(project, row=None, pay=None) -> list[dict]:
+    """Each instalment, what is payable now and why; whether paying it beyond the advance
+    needs an override (``row``, the project's figures: delivery lags the time elapsed),
+    and the refused payment form of ``pay``."""
+    lag = project.stage == Stage.CONTRACTED and row is not None and row.behind_schedule
     rows = []
     for instalment in project.instalments.select_related("project").prefetch_related(
         "project__evaluations"
     ):
         payable, why = services.instalment_payable(instalment)
-        rows.append({"object": instalment, "payable": payable, "why": why})
+        rows.append(
+            {
+                "object": instalment,
+                "payable": payable,
+                "why": why,
+                "override": bool(lag and instalment.after and not instalment.paid_on),
+                "form": pay[1] if pay and pay[0] == instalment.pk else None,
+            }
+        )
     return rows
 
 
-def _detail(request, project, bound=None):
-    """The project page; ``bound`` is (step, form) when a posted step failed."""
+def _detail(request, project, bound=None, pay=None):
+    """The project page; ``bound`` is (step, form) when a posted step failed, ``pay``
+    (instalment id, form) when a payment was refused."""
     user = request.user
     manage = services.may_manage(user, project)
     agency = services.is_agency_staff(user, project)
@@ -163,8 +203,9 @@ def _detail(request, project, bound=None):
             "project": project,
             "forms": forms,
             "may_manage": manage,
-            "instalments": _instalments(project),
+            "instalments": _instalments(project, row, pay),
             "pay_form": PayForm(),
+            "open_step": bound[0] if bound else _open_step(project),
             "row": row,
             "evaluations": project.evaluations.select_related("evaluator"),
             "staffing": selectors.staffing(project) if live else [],
@@ -201,7 +242,7 @@ def project_step(request, pk, step):
             actor=request.user,
             **(form.service_data() if hasattr(form, "service_data") else data),
         ),
-        _("The project has been updated."),
+        STEP_DONE.get(step, _("The project has been updated.")),
         back=reverse("purchasing:project-detail", args=[pk]),
         page=lambda bound: _detail(request, project, bound=(step, bound)),
     )
