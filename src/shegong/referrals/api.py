@@ -1,6 +1,7 @@
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client
@@ -65,6 +66,24 @@ class ReferralViewSet(StepMixin, ServiceViewSet):
         """Pending referrals addressed to the units the user works in."""
         page = self.paginate_queryset(selectors.inbox(request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        responses={
+            201: ReferralSerializer,
+            400: OpenApiResponse(
+                description="Refused, field by field. A second pending referral of the client "
+                "to the same receiver is refused on to_unit (or external_kind) with "
+                "duplicate_of: the id of the referral waiting."
+            ),
+        }
+    )
+    def create(self, request, *args, **kwargs):
+        """Refer a client. A referral of the same client to the same receiver (unit, or
+        outside body of that kind and name) still awaiting a decision refuses a second."""
+        try:
+            return super().create(request, *args, **kwargs)
+        except services.DuplicateReferral as exc:
+            return Response({**exc.message_dict, "duplicate_of": exc.first.pk}, status=400)
 
     transition = step_action(
         TransitionSerializer, services.referral_transition, prepare=_transition

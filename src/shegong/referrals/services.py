@@ -60,6 +60,44 @@ def due_for(urgency: str, now=None) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(18, 0)))
 
 
+class DuplicateReferral(ValidationError):
+    """A second pending referral of one client to the same receiver; ``first`` is the one
+    waiting (the API answers its id, the page links to it)."""
+
+    def __init__(self, first: Referral, field: str):
+        receiver = first.to_unit or first.external_name or first.get_external_kind_display()
+        message = _(
+            "This client already has a referral to %(receiver)s awaiting a decision "
+            "(no. %(id)s, sent %(sent)s); follow that one up or cancel it first."
+        ) % {
+            "receiver": receiver,
+            "id": first.pk,
+            "sent": timezone.localtime(first.created_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        super().__init__({field: [message]})
+        self.first = first
+
+
+def pending_duplicate(client, to_unit=None, external_kind="", external_name=""):
+    """The pending referral of ``client`` to the same receiver, if any.
+
+    A duplicate is a referral of the same client, still awaiting a decision, to the same
+    receiver: the same unit (whichever unit sent it: the receiver's inbox has it already),
+    or the same kind of outside body under the same name (case and spaces ignored). A
+    referral to another receiver (up to the station and out to a hospital at once) is not
+    a duplicate."""
+    pending = Referral.objects.filter(client=client, status=Status.PENDING)
+    if to_unit is not None:
+        return pending.filter(to_unit=to_unit).order_by("created_at").first()
+    name = " ".join((external_name or "").split()).casefold()
+    for referral in pending.filter(to_unit=None, external_kind=external_kind).order_by(
+        "created_at"
+    ):
+        if " ".join(referral.external_name.split()).casefold() == name:
+            return referral
+    return None
+
+
 @transaction.atomic
 def referral_create(
     *,
@@ -96,6 +134,12 @@ def referral_create(
         errors["reason"] = [_("Say why the client is referred.")]
     if errors:
         raise ValidationError(errors)
+    # The client's row locked: two referrals of one client sent at once are taken in turn,
+    # so the second sees the first.
+    type(client).objects.select_for_update().filter(pk=client.pk).first()
+    first = pending_duplicate(client, to_unit, external_kind, external_name)
+    if first is not None:
+        raise DuplicateReferral(first, "to_unit" if to_unit is not None else "external_kind")
     referral = Referral(
         client=client,
         from_unit=from_unit,
