@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
@@ -149,15 +150,15 @@ def _open_step(project) -> str | None:
     return next(iter(STEPS.get(project.stage, {})), None)
 
 
-# What the page says once a step is taken.
+# What the page says once a step is taken (translated when shown).
 STEP_DONE = {
-    "procure": _("Procurement has started."),
-    "award": _("The award has been recorded; the contract can be signed."),
-    "contract": _("The contract has been signed."),
-    "report": _("The progress report has been recorded."),
-    "indicators": _("The indicator targets have been saved."),
-    "assign": _("The evaluation has been assigned."),
-    "close": _("The project has been closed."),
+    "procure": gettext_lazy("Procurement has started."),
+    "award": gettext_lazy("The award has been recorded; the contract can be signed."),
+    "contract": gettext_lazy("The contract has been signed."),
+    "report": gettext_lazy("The progress report has been recorded."),
+    "indicators": gettext_lazy("The indicator targets have been saved."),
+    "assign": gettext_lazy("The evaluation has been assigned."),
+    "close": gettext_lazy("The project has been closed."),
 }
 
 
