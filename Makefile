@@ -8,7 +8,7 @@ DISTRICT ?= 500112
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install lock assets messages lint format migrate demo serve clean browser keys
+.PHONY: run test bench install lock assets messages lint format migrate demo serve clean browser keys fonts
 
 # `make run` is a development checkout: DEBUG on, keys from var/ (written by `make keys`).
 # Production sets SHEGONG_SECRET_KEY and SHEGONG_FIELD_KEY instead (README, "Deploy").
@@ -54,7 +54,7 @@ migrate: install assets keys
 demo: migrate
 	$(MANAGE) seed_demo $(DISTRICT)
 
-run: demo messages
+run: demo messages fonts
 	@echo ""
 	@echo "  shegong is starting at http://$(HOST):$(PORT)/"
 	@echo "  Log in as 'admin' (district administrator) with the password in var/demo-password.txt:"
@@ -74,10 +74,14 @@ run: demo messages
 browser:
 	@scripts/ensure-chromium
 
+# PDFs embed a CJK font: Debian's fonts-noto-cjk (or SHEGONG_PDF_FONT).
+fonts:
+	@scripts/ensure-fonts
+
 # The whole suite, then the date-sensitive tests again at 17:30 UTC, already tomorrow in the
 # district: a test taking "today" from anything but timezone.localdate() fails there.
 # (Exit status 5 = PYTEST_ARGS selected no date-sensitive test.)
-test: install assets browser
+test: install assets browser fonts
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} -q $(PYTEST_ARGS)
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} -q -m date_sensitive --clock=17:30 $(PYTEST_ARGS) \
 		|| [ $$? -eq 5 ]

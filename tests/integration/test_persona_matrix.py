@@ -32,7 +32,7 @@ PERSONAL = {
 }
 # Values for the other parts of a route (a step or status the view knows; one that is not
 # is a 404 of its own and would test nothing).
-NESTED = {"step": "assess", "status": "accepted"}
+NESTED = {"step": "assess", "status": "accepted", "section": "cases"}
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +240,7 @@ REGISTERS = {
     "divisions",
 }
 REGISTER_NESTED = {"assignment_id", "grant_id", "instalment_id", "evidence_id", "step", "metric"}
-PERSONAL_NESTED = {"attachment_id", "other_pk", "step", "status"}
+PERSONAL_NESTED = {"attachment_id", "other_pk", "step", "status", "section"}
 
 
 def has_id(route):

@@ -10,6 +10,7 @@ from shegong.access.scoping import can_edit_clients
 from shegong.audit.exports import logged_xlsx
 from shegong.clients.selectors import client_get
 from shegong.common.forms import form_page, list_page, post_from_page
+from shegong.common.idcard import mask_id_number
 from shegong.records.models import Method
 from shegong.records.views import record_form_page
 
@@ -147,6 +148,11 @@ def _detail(request, case, forms=None, status=200):
             "can_approve": services.can_approve_closure(request.user, case),
             "can_record": case.stage in services.STEPS["plan"][0],
             "next_step": NEXT_STEP.get(case.stage),
+            # What the printed page carries: the masked ID, and who signs (MZ/T 094).
+            "client_id_masked": mask_id_number(case.client.id_number)
+            if case.client.id_number
+            else "",
+            "signers": [_("Case worker"), _("Supervisor"), _("Client (or guardian)")],
         },
         status=status,
     )

@@ -10,6 +10,7 @@ class ClientsConfig(AppConfig):
         from shegong.common.crypto import register_lookup
         from shegong.common.imports import register_importer
 
+        from . import dossier
         from .imports import roster_importer
         from .models import Client
 
@@ -17,3 +18,4 @@ class ClientsConfig(AppConfig):
         # The keyed hashes rotate_field_key recomputes under a new key.
         register_lookup(Client, "id_number", "id_number_hash", empty=None)
         register_lookup(Client, "phone", "phone_hash", empty="")
+        dossier.register_own()  # target groups, alerts, consents on the person's file

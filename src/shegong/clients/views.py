@@ -16,6 +16,7 @@ from shegong.common.history import history_rows
 from shegong.common.idcard import mask_id_number, mask_phone
 
 from . import selectors, services
+from .file_views import file_context
 from .forms import AlertForm, ClientForm, ConsentForm, HouseholdForm, RevealForm
 from .models import RiskTier, TargetGroup
 
@@ -106,7 +107,7 @@ def _detail(
             "can_reveal": services.can_reveal(request.user),
             "duplicates": selectors.likely_duplicates(request.user, client),
             "history": history_rows(client, sensitive=client.SENSITIVE_FIELDS),
-            "visits": client.visits.select_related("visitor")[:10],
+            **file_context(request.user, client),
             "consent_form": consent_form or ConsentForm(),
             "household_form": household_form or HouseholdForm(),
             "needs_guardian_consent": services.needs_guardian_consent(client),
