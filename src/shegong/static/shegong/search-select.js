@@ -28,7 +28,7 @@
       maxOptions: 50,
       loadThrottle: 250,
       placeholder: el.getAttribute('data-placeholder') || '',
-      hidePlaceholder: false,
+      hidePlaceholder: true, // once something is chosen, the hint gives way
       closeAfterSelect: !el.multiple,
       // The server has matched already: every option it sent is shown, in its order.
       score: function () { return function () { return 1; }; },
