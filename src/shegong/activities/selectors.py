@@ -10,9 +10,11 @@ def activities_for(user):
 
 def with_totals(qs):
     """Sessions held and head-count (registered attendances plus other residents)."""
+    # Annotations read no manager: voided sessions are left out here by hand.
+    live = Q(service_records__voided_at=None)
     return qs.annotate(
-        sessions=Count("service_records", distinct=True),
-        others=Sum("service_records__other_participants"),
+        sessions=Count("service_records", distinct=True, filter=live),
+        others=Sum("service_records__other_participants", filter=live),
     ).order_by("-start_on", "-id")  # a GROUP BY drops the default ordering
 
 

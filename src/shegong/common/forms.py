@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +163,14 @@ def post_from_page(request, form, action, success_message, *, back, page):
     return response
 
 
+class VoidForm(BootstrapMixin, forms.Form):
+    """Voiding a record (a visit, a service record): it stays, with the reason."""
+
+    reason = forms.CharField(
+        label=_("reason for voiding"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
+
+
 class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=_("Excel file"))
     dry_run = forms.BooleanField(
@@ -188,6 +198,11 @@ def form_page(
     answered ``refused_status``."""
     from django.shortcuts import redirect, render
 
+    if _creates(form):
+        # A create's form carries a key of its own (a hidden field, rendered with the
+        # form's other hidden fields): the same form posted twice (a double tap, the back
+        # button) answers the record the first post created.
+        save = _with_idempotency_key(request, form, save)
     if request.method == "POST":
         ok, result = submit_form(request, form, save, success_message)
         if ok:
@@ -196,6 +211,28 @@ def form_page(
             return redirect(done(result) if callable(done) else done)
     status = refused_status if form.errors else 200
     return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+def _creates(form) -> bool:
+    """A form that creates a record (an edit form's instance is already saved)."""
+    instance = getattr(form, "instance", None)
+    return instance is None or instance.pk is None
+
+
+def _with_idempotency_key(request, form, save):
+    from .services import IDEMPOTENCY_KEY_FIELD, clean_idempotency_key, once
+
+    key = clean_idempotency_key(request.POST.get(IDEMPOTENCY_KEY_FIELD))
+    form.fields[IDEMPOTENCY_KEY_FIELD] = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64
+    )
+    form.initial[IDEMPOTENCY_KEY_FIELD] = key or uuid.uuid4().hex
+
+    def save_once(data):
+        data = {k: v for k, v in data.items() if k != IDEMPOTENCY_KEY_FIELD}
+        return once(request.user, key, lambda: save(data))
+
+    return save_once
 
 
 def list_page(request, items, template, *, export=None, context=None, per_page=50):

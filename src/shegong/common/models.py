@@ -70,6 +70,56 @@ class Versioned(models.Model):
             saved_version(self)
 
 
+class Voidable(models.Model):
+    """A record that is corrected or voided, never deleted (visits, service records).
+
+    A voided record stays (with its history and the reason, shown on its page) but leaves
+    every list and count: its model's default manager (``live_manager``) leaves it out, so
+    reverse relations (``client.visits``) do too; ``all_objects`` still finds it."""
+
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
+    voided_by = actor_link(_("voided by"), optional=True, editable=False)
+    void_reason = models.TextField(_("reason for voiding"), blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+def live_manager(queryset_class):
+    """The default manager of a ``Voidable`` model: its ``queryset_class`` less voided rows."""
+
+    class LiveManager(models.Manager.from_queryset(queryset_class)):
+        def get_queryset(self):
+            return super().get_queryset().filter(voided_at=None)
+
+    LiveManager.__name__ = f"Live{queryset_class.__name__}Manager"
+    return LiveManager()
+
+
+class IdempotencyKey(models.Model):
+    """A create that has been done once: the same account posting the same key again (a
+    double tap, a retried request) is answered with the record first created, not a second
+    one (``common.services.once``). Kept a few days (housekeeping may prune older ones)."""
+
+    user = actor_link(on_delete=models.CASCADE)
+    key = models.CharField(max_length=64)
+    model = models.CharField(max_length=100)  # "app_label.ModelName"
+    object_id = models.PositiveBigIntegerField()
+    created_at = creation_time()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key")
+        ]
+
+    def __str__(self):
+        return self.key
+
+
 class ImportJob(models.Model):
     """A large Excel import run in the background: the file waits in storage until the
     worker takes it, and is deleted once the import has run (it holds ID numbers)."""

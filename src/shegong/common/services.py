@@ -219,3 +219,55 @@ def _take_row(instance, current) -> None:
             setattr(instance, field.attname, getattr(current, field.attname))
             if field.is_relation and field.is_cached(instance):
                 field.delete_cached_value(instance)
+
+
+IDEMPOTENCY_KEY_FIELD = "idempotency_key"
+
+
+def clean_idempotency_key(value) -> str:
+    """A client's key as given (a form's hidden field, an ``Idempotency-Key`` header):
+    1–64 characters of letters, digits and ``-_.:``; anything else is no key."""
+    import re
+
+    text = (value or "").strip()
+    return text if re.fullmatch(r"[A-Za-z0-9._:-]{1,64}", text) else ""
+
+
+def once(user, key: str, create):
+    """Run ``create()`` (a service call creating one record) once per ``(user, key)``: the
+    same account sending the same key again (a double tap, a re-posted form, a retried
+    request) gets the record the first call created, and nothing is written again. Without
+    a key, ``create()`` runs as it is. Two concurrent sends: the second waits on the key's
+    unique row, then answers the first one's record."""
+    from django.apps import apps
+    from django.db import IntegrityError
+
+    from .models import IdempotencyKey
+
+    key = clean_idempotency_key(key)
+    if not key or not getattr(user, "pk", None):
+        return create()
+
+    def first():
+        done = IdempotencyKey.objects.filter(user=user, key=key).first()
+        if done is None:
+            return None
+        model = apps.get_model(done.model)
+        manager = getattr(model, "all_objects", model._default_manager)
+        return manager.filter(pk=done.object_id).first()
+
+    found = first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            result = create()
+            IdempotencyKey.objects.create(
+                user=user, key=key, model=result._meta.label, object_id=result.pk
+            )
+    except IntegrityError:
+        found = first()
+        if found is None:
+            raise
+        return found
+    return result

@@ -53,8 +53,16 @@ class ServiceWriteMixin(_FunctionAttributes):
         return data
 
     def perform_create(self, serializer):
-        serializer.instance = self.create_service(
-            actor=self.request.user, **self.create_data(dict(serializer.validated_data))
+        from .services import once
+
+        # An ``Idempotency-Key`` header: the same key sent again by the same account (a
+        # retried request) answers the record the first request created.
+        serializer.instance = once(
+            self.request.user,
+            self.request.headers.get("Idempotency-Key", ""),
+            lambda: self.create_service(
+                actor=self.request.user, **self.create_data(dict(serializer.validated_data))
+            ),
         )
 
     def perform_update(self, serializer):

@@ -342,6 +342,9 @@ TASKS = {
 # A background import's upload (ID numbers in clear) waits this long for the worker, then
 # is deleted and its job failed (manage.py purge_stale_imports, the worker, every upload).
 SHEGONG_IMPORT_MAX_WAIT_HOURS = int(os.environ.get("SHEGONG_IMPORT_MAX_WAIT_HOURS", "24"))
+# Days within which the author of a visit or service record corrects or voids it; after
+# that, the station of the client's town (station head / social worker) does.
+SHEGONG_CORRECTION_DAYS = int(os.environ.get("SHEGONG_CORRECTION_DAYS", "7"))
 
 # Reminders and notifications (issue 10): e-mail through Django's e-mail backend (SMTP
 # here; set SHEGONG_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend to print).

@@ -58,8 +58,9 @@ def _record_figures(project_ids) -> dict[int, dict[str, float]]:
 
 
 def _clients_served(project_ids, group_id=None) -> dict[int, int]:
+    # Joins read no manager: a voided record is left out here by hand.
     through = ServiceRecord.clients.through.objects.filter(
-        servicerecord__project_id__in=project_ids
+        servicerecord__project_id__in=project_ids, servicerecord__voided_at=None
     )
     if group_id:
         through = through.filter(
@@ -76,7 +77,9 @@ def _clients_served(project_ids, group_id=None) -> dict[int, int]:
 def _cases(project_ids) -> dict[int, dict[str, float]]:
     """Cases with at least one service under the project."""
     rows = (
-        Case.objects.filter(service_records__project_id__in=project_ids)
+        Case.objects.filter(
+            service_records__project_id__in=project_ids, service_records__voided_at=None
+        )
         .values("service_records__project_id")
         .annotate(
             opened=Count("id", distinct=True),
@@ -244,14 +247,18 @@ def behind(project: Project, metric: str, group_id=None):
     if metric == Metric.CLIENTS_SERVED:
         from shegong.clients.models import Client
 
-        clients = Client.objects.filter(service_records__project=project)
+        clients = Client.objects.filter(
+            service_records__project=project, service_records__voided_at=None
+        )
         if group_id:
             clients = clients.filter(
                 memberships__group_id=group_id, memberships__end_on__isnull=True
             )
         return "clients", clients.distinct().select_related("division")
     if metric in (Metric.CASES_OPENED, Metric.CASES_CLOSED_MET, Metric.SATISFACTION):
-        cases = Case.objects.filter(service_records__project=project).distinct()
+        cases = Case.objects.filter(
+            service_records__project=project, service_records__voided_at=None
+        ).distinct()
         if metric == Metric.CASES_CLOSED_MET:
             cases = cases.filter(stage=Stage.CLOSED, closure_reason=ClosureReason.GOALS_MET)
         return "cases", cases.select_related("client__division", "unit")

@@ -95,3 +95,34 @@ class AttachmentForm(BootstrapMixin, ServiceValidatedForm):
 class LedgerFilter(BootstrapMixin, forms.Form):
     start = forms.DateField(label=_("from"), required=False)
     end = forms.DateField(label=_("to"), required=False)
+
+
+class ServiceRecordCorrectionForm(BootstrapMixin, ServiceValidatedForm):
+    """Correcting a service record: what was given, not where (unit), nor the case or the
+    project (a record in the wrong one is voided and recorded again). Carries the version
+    it showed."""
+
+    class Meta:
+        model = ServiceRecord
+        fields = [
+            "served_on",
+            "duration_minutes",
+            "method",
+            "field",
+            "items",
+            "clients",
+            "other_participants",
+            "workers",
+            "notes",
+            "outcome",
+        ]
+        widgets = {"items": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clients"].queryset = clients_for(user)
+        self.fields["workers"].queryset = Worker.objects.visible_to(user)
+        self.fields["items"].queryset = ServiceItem.objects.filter(is_active=True).select_related(
+            "field"
+        )
+        self.fields["items"].label_from_instance = lambda i: f"{i.field.name}·{i.name}"

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shegong.common.fields import actor_link, belongs_to, creation_time, link, optional_link
-from shegong.common.models import Versioned, WithHistory
+from shegong.common.models import Versioned, Voidable, WithHistory, live_manager
 from shegong.network.models import ScopedByUnitQuerySet
 
 
@@ -50,7 +50,7 @@ class Method(models.TextChoices):
     RESOURCE = "resource", _("resource linking")
 
 
-class ServiceRecord(Versioned, WithHistory):
+class ServiceRecord(Versioned, Voidable, WithHistory):
     """One service given, with or without a case: the line of the station's ledger (台账)."""
 
     history_division = "unit__division__code"
@@ -80,7 +80,8 @@ class ServiceRecord(Versioned, WithHistory):
     created_by = actor_link(_("recorded by"))
     created_at = creation_time(_("recorded at"))
 
-    objects = ScopedByUnitQuerySet.as_manager()
+    objects = live_manager(ScopedByUnitQuerySet)  # voided records count nowhere
+    all_objects = ScopedByUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-served_on", "-id"]

@@ -6,10 +6,16 @@ from django.views.decorators.http import require_POST
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
 from shegong.audit.exports import logged_xlsx
-from shegong.common.forms import form_page, list_page, post_to_page
+from shegong.common.forms import VoidForm, form_page, list_page, post_from_page, post_to_page
 
 from . import selectors, services
-from .forms import FIELDS, AttachmentForm, LedgerFilter, ServiceRecordForm
+from .forms import (
+    FIELDS,
+    AttachmentForm,
+    LedgerFilter,
+    ServiceRecordCorrectionForm,
+    ServiceRecordForm,
+)
 from .models import Method, ServiceField
 
 
@@ -96,11 +102,63 @@ def record_form_page(request, initial=None):
     )
 
 
-def _detail(request, record, attachment_form=None):
+def _detail(request, record, attachment_form=None, void_form=None):
+    from shegong.visits.services import correction_refusal
+
+    refusal = correction_refusal(
+        request.user,
+        author_id=record.created_by_id,
+        recorded_at=record.created_at,
+        division_code=record.unit.division_id,
+    )
     return render(
         request,
         "records/record_detail.html",
-        {"record": record, "attachment_form": attachment_form or AttachmentForm()},
+        {
+            "record": record,
+            "attachment_form": attachment_form or AttachmentForm(),
+            "may_correct": can_edit_clients(request.user) and not refusal and not record.is_voided,
+            "correction_refusal": refusal,
+            "void_form": void_form or VoidForm(),
+            "history": record.history.select_related("history_user").order_by("-history_date"),
+        },
+    )
+
+
+@scoped_page(check=can_edit_clients)
+def record_correct(request, pk):
+    from django.shortcuts import redirect
+
+    record = selectors.record_get(request.user, pk)
+    if record.is_voided:
+        return redirect("records:record-detail", pk=pk)
+    form = ServiceRecordCorrectionForm(request.POST or None, instance=record, user=request.user)
+    return form_page(
+        request,
+        form,
+        "records/record_correct.html",
+        save=lambda data: services.service_record_correct(
+            record=record, actor=request.user, **data
+        ),
+        success_message=_("The service record has been corrected."),
+        done=lambda r: reverse("records:record-detail", args=[r.pk]),
+        context={"record": record},
+    )
+
+
+@require_POST
+@scoped_page(check=can_edit_clients)
+def record_void(request, pk):
+    record = selectors.record_get(request.user, pk)
+    return post_from_page(
+        request,
+        VoidForm(request.POST),
+        lambda data: services.service_record_void(
+            record=record, actor=request.user, reason=data["reason"]
+        ),
+        _("The service record has been voided."),
+        back=reverse("records:record-detail", args=[pk]),
+        page=lambda form: _detail(request, record, void_form=form),
     )
 
 

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -6,17 +7,38 @@ from rest_framework.decorators import action
 
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client
-from shegong.common.api import ScopedPrimaryKeyRelatedField
+from shegong.common.api import ScopedPrimaryKeyRelatedField, StepMixin
 from shegong.common.permissions import write_permission
-from shegong.common.viewsets import ServiceViewSet
+from shegong.common.viewsets import EditableServiceViewSet, step_action
+from shegong.people.models import Worker
 
 from . import selectors, services
-from .models import Visit
+from .models import Visit, VisitPhoto
+
+
+class VisitPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitPhoto
+        fields = ["id", "kind", "size", "url", "thumbnail_url", "uploaded_at"]
+
+    def get_url(self, photo) -> str:
+        return f"{reverse('visits:visit-photo', args=[photo.visit_id])}?id={photo.pk}"
+
+    def get_thumbnail_url(self, photo) -> str:
+        return f"{self.get_url(photo)}&size=thumb"
 
 
 class VisitSerializer(serializers.ModelSerializer):
     client = ScopedPrimaryKeyRelatedField(queryset=Client.objects.all())
     visitor = serializers.StringRelatedField()
+    workers = ScopedPrimaryKeyRelatedField(
+        queryset=Worker.objects.filter(is_active=True), many=True, required=False
+    )
+    voided_by = serializers.StringRelatedField()
+    photos = VisitPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
@@ -26,13 +48,30 @@ class VisitSerializer(serializers.ModelSerializer):
             "visited_on",
             "mode",
             "visitor",
+            "workers",
             "findings",
             "needs",
             "risk_change",
             "follow_up",
             "recorded_at",
+            "version",
+            "photos",
+            "voided_at",
+            "voided_by",
+            "void_reason",
         ]
-        read_only_fields = ["visitor", "recorded_at"]
+        read_only_fields = [
+            "visitor",
+            "recorded_at",
+            "version",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+        ]
+
+
+class VoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
 
 
 class DueQuerySerializer(serializers.Serializer):
@@ -62,14 +101,29 @@ class DueClientSerializer(serializers.ModelSerializer):
         return client.next_visit_due < self.context["today"]
 
 
-class VisitViewSet(ServiceViewSet):
-    """Home visits. Recorded, not edited: a correction is a new visit record."""
+class VisitViewSet(StepMixin, EditableServiceViewSet):
+    """Home visits. Corrected (PATCH, with ``If-Match``) by the author within
+    ``SHEGONG_CORRECTION_DAYS``, by the station after; voided with a reason (``void``), never
+    deleted. A voided visit is left out of the list and every count, but read by its id.
+    A create sent with an ``Idempotency-Key`` header is done once."""
 
     serializer_class = VisitSerializer
     permission_classes = [write_permission(can_edit_clients)]
     filterset_fields = ["client", "mode"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     selector = selectors.visits_for
+    prefetch = ("workers", "photos")
     create_service = services.visit_record
+    update_service = services.visit_correct
+    update_object = "visit"
+    step_object = "visit"
+
+    def get_queryset(self):
+        if self.action == "list" or self.action == "due":
+            return super().get_queryset()
+        return selectors.visits_all_for(self.request.user).prefetch_related(*self.prefetch)
+
+    void = step_action(VoidSerializer, services.visit_void, doc="Void the visit, with a reason.")
 
     @extend_schema(parameters=[DueQuerySerializer], responses=DueClientSerializer(many=True))
     @action(detail=False, methods=["get"])

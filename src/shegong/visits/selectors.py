@@ -37,7 +37,27 @@ def overdue_by_village(user, *, today=None):
 
 
 def visits_for(user):
+    """The visits that count (voided ones left out), in the user's scope."""
     return Visit.objects.visible_to(user).select_related("client", "client__division", "visitor")
+
+
+def visits_all_for(user):
+    """The visits in scope, voided ones included (read one by its id; never count these)."""
+    return Visit.all_objects.visible_to(user).select_related(
+        "client", "client__division", "visitor", "voided_by"
+    )
+
+
+def visit_get(user, pk) -> Visit:
+    """One visit in scope, voided or not (its page shows why); 404 otherwise."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Visit.all_objects.visible_to(user)
+        .select_related("client", "client__division", "visitor", "voided_by")
+        .prefetch_related("workers"),
+        pk=pk,
+    )
 
 
 def workers_with_postings(user):
@@ -48,6 +68,29 @@ def workers_with_postings(user):
     return (
         Worker.objects.visible_to(user)
         .filter(is_active=True, assignments__in=posted)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def workers_for_visit(user, client):
+    """Who may be named as having gone on a visit to ``client``: active workers in scope
+    posted today to a unit whose area covers the client, and the recording account's own
+    worker. Few enough to tick."""
+    from django.db.models import Q
+
+    from shegong.people.models import Assignment, Worker
+
+    code = client.division_id
+    covering = [code[:n] for n in (6, 9, 12) if n <= len(code)]
+    posted = Assignment.objects.active_on(timezone.localdate()).filter(
+        unit__division_id__in=covering
+    )
+    own = Q(account=user) if getattr(user, "pk", None) else Q(pk__in=[])
+    return (
+        Worker.objects.visible_to(user)
+        .filter(is_active=True)
+        .filter(Q(assignments__in=posted) | own)
         .distinct()
         .order_by("name")
     )
