@@ -55,7 +55,7 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
         ]
 
 
-class VoidSerializer(serializers.Serializer):
+class ServiceRecordVoidSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
@@ -82,5 +82,7 @@ class ServiceRecordViewSet(StepMixin, EditableServiceViewSet):
         return selectors.records_all_for(self.request.user).prefetch_related(*self.prefetch)
 
     void = step_action(
-        VoidSerializer, services.service_record_void, doc="Void the record, with a reason."
+        ServiceRecordVoidSerializer,
+        services.service_record_void,
+        doc="Void the record, with a reason.",
     )

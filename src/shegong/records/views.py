@@ -121,6 +121,7 @@ def _detail(request, record, attachment_form=None, void_form=None):
             "correction_refusal": refusal,
             "void_form": void_form or VoidForm(),
             "history": record.history.select_related("history_user").order_by("-history_date"),
+            "corrected": record.history.filter(history_change_reason="corrected").exists(),
         },
     )
 

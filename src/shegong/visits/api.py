@@ -70,7 +70,7 @@ class VisitSerializer(serializers.ModelSerializer):
         ]
 
 
-class VoidSerializer(serializers.Serializer):
+class VisitVoidSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
@@ -123,7 +123,9 @@ class VisitViewSet(StepMixin, EditableServiceViewSet):
             return super().get_queryset()
         return selectors.visits_all_for(self.request.user).prefetch_related(*self.prefetch)
 
-    void = step_action(VoidSerializer, services.visit_void, doc="Void the visit, with a reason.")
+    void = step_action(
+        VisitVoidSerializer, services.visit_void, doc="Void the visit, with a reason."
+    )
 
     @extend_schema(parameters=[DueQuerySerializer], responses=DueClientSerializer(many=True))
     @action(detail=False, methods=["get"])

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,6 +138,7 @@ class VisitCorrectionForm(BootstrapMixin, forms.Form):
         chosen = [w.pk for w in instance.workers.all()]
         from shegong.people.models import Worker
 
-        self.fields["workers"].queryset = (
-            workers_for_visit(user, client) | Worker.objects.filter(pk__in=chosen)
-        ).distinct()
+        posted = workers_for_visit(user, client).values("pk")
+        self.fields["workers"].queryset = Worker.objects.filter(
+            Q(pk__in=posted) | Q(pk__in=chosen)
+        ).order_by("name")

@@ -53,7 +53,6 @@ def visit_create(request, pk):
         VisitForm(request.POST or None, request.FILES or None, client=client, user=request.user),
         "visits/visit_form.html",
         save=lambda data: services.visit_record(client=client, actor=request.user, **data),
-        refused_status=400,
         success_message=_("The visit has been recorded."),
         done=lambda _visit: _next_page(request, client),
         context={"client": client},
@@ -87,6 +86,7 @@ def _visit_page(request, visit, void_form=None, status=200):
             "correction_refusal": refusal,
             "void_form": void_form or VoidForm(),
             "history": visit.history.select_related("history_user").order_by("-history_date"),
+            "corrected": visit.history.filter(history_change_reason="corrected").exists(),
         },
         status=status,
     )
