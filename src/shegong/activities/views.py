@@ -64,7 +64,6 @@ def _workbook(request, activities, filters):
         title=_("Groups and community activities"),
         headers=headers,
         rows=rows,
-        filename="activities.xlsx",
         filters=filters,
     )
 

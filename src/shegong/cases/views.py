@@ -77,7 +77,6 @@ def _workbook(request, cases, filters):
         title=_("Cases"),
         headers=headers,
         rows=rows,
-        filename="cases.xlsx",
         filters=filters,
     )
 

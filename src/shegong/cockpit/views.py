@@ -11,7 +11,7 @@ from shegong.access.scoping import can_view_coverage
 from shegong.audit.exports import logged_xlsx
 from shegong.audit.services import export_logged
 from shegong.common.dates import parse_as_of
-from shegong.common.exports import xlsx_response
+from shegong.common.exports import export_filename, xlsx_response
 from shegong.network.exports import unit_headers, unit_rows
 
 from .coverage import (
@@ -51,7 +51,7 @@ def coverage(request):
             rows=len(report.towns),
             filters={"as_of": as_of},
         )
-        return xlsx_response(content, f"coverage-{as_of.isoformat()}.xlsx")
+        return xlsx_response(content, export_filename(_("Coverage report"), day=as_of))
     chart = {
         "towns": [t.name for t in report.towns],
         "villages": [t.villages for t in report.towns],

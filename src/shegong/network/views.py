@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_network
 from shegong.audit.exports import logged_xlsx
-from shegong.common.exports import xlsx_response
+from shegong.common.exports import export_filename, xlsx_response
 from shegong.common.forms import form_page, list_page
 from shegong.common.history import history_rows
 from shegong.common.import_views import import_page
@@ -31,7 +31,6 @@ def unit_list(request):
             title=_("Units"),
             headers=unit_headers(),
             rows=unit_rows(units),
-            filename="units.xlsx",
             filters=params,
         ),
         context=lambda: {
@@ -123,4 +122,4 @@ def unit_import(request):
 @scoped_page(check=can_edit_network)
 def unit_import_template(request):
     content = template_workbook(_("Units"), unit_columns(), unit_template_notes())
-    return xlsx_response(content, "units-template.xlsx")
+    return xlsx_response(content, export_filename(_("Unit import template")))

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_workers
 from shegong.audit.exports import logged_xlsx
-from shegong.common.exports import xlsx_response
+from shegong.common.exports import export_filename, xlsx_response
 from shegong.common.forms import form_page, list_page, post_from_page
 from shegong.common.history import history_rows
 from shegong.common.import_views import import_page
@@ -45,7 +45,6 @@ def _workbook(request, workers, filters):
         title=_("Workers"),
         headers=worker_headers(),
         rows=worker_rows(workers.prefetch_related("assignments__unit")),
-        filename="workers.xlsx",
         filters=filters,
     )
 
@@ -156,4 +155,4 @@ def worker_import(request):
 @scoped_page(check=can_edit_workers)
 def worker_import_template(request):
     content = template_workbook(_("Workers"), worker_columns(), worker_template_notes())
-    return xlsx_response(content, "workers-template.xlsx")
+    return xlsx_response(content, export_filename(_("Worker import template")))

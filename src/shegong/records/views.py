@@ -78,7 +78,6 @@ def _workbook(request, records, filters):
         title=_("Service ledger"),
         headers=headers,
         rows=ledger_rows(records),
-        filename="ledger.xlsx",
         filters=filters,
     )
 
