@@ -142,7 +142,7 @@ def test_administrators_get_their_duties_and_no_service_data(town):
         bench = workbench_for(user)
         assert not bench.sections and not bench.summary and bench.services is None
         assert bench.duties
-    assert [d["key"] for d in workbench_for(town.users.auditor).duties] == ["audit", "api"]
+    assert [d["key"] for d in workbench_for(town.users.auditor).duties] == ["audit"]
 
 
 def test_a_user_without_a_role_gets_an_empty_workbench(world):

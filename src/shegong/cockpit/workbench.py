@@ -392,7 +392,6 @@ def _duties(user) -> list[dict]:
         )
     if has_role(user, Role.CONFIG_ADMIN):
         duties.append({"key": "config", "label": _("Configuration"), "url": reverse("admin:index")})
-    duties.append({"key": "api", "label": _("API documentation"), "url": reverse("api:docs")})
     return duties
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from shegong.divisions.models import Division
 from shegong.network.models import Unit
 
-from . import accounts, casework, clients, network, projects
+from . import accounts, casework, clients, network, projects, workbench
 from .context import Demo
 
 
@@ -56,5 +56,7 @@ def seed_demo(district_code: str = "500112", *, password: str, stdout=None) -> d
     casework.seed_activities(demo)
     step("evaluations and payments")
     projects.finish_projects(demo, admin, evaluator, contracts)
+    step("something on every workbench")
+    workbench.seed_workbench(demo, admin, evaluator)
     made.update(project_accounts)
     return made

@@ -190,7 +190,8 @@ def next_steps(user, *, today=None, limit: int = NEXT_STEPS_LIMIT) -> list[dict]
     progress report not in (agency staff, and those who buy), evaluations assigned to the
     user and not submitted (evaluators), submitted evaluations the agency has not answered
     (agency staff), and unpaid instalments payable now or due within 30 days (those who
-    buy). Each: ``kind``, ``project_id``, ``project``, ``due_on``, ``object_id``, ``note``."""
+    buy). A month's report is due by the 10th of the next month. Each: ``kind``,
+    ``project_id``, ``project``, ``due_on``, ``object_id``, ``note``."""
     from shegong.access.models import Role
     from shegong.access.scoping import has_role
 
@@ -223,7 +224,7 @@ def next_steps(user, *, today=None, limit: int = NEXT_STEPS_LIMIT) -> list[dict]
             .order_by("start_on", "pk")[:limit]
         )
         for project in late:
-            step("report", project, first, note=last_month.strftime("%Y-%m"))
+            step("report", project, first + timedelta(days=9), note=last_month.strftime("%Y-%m"))
     if has_role(user, Role.EVALUATOR):
         assigned = evaluations_for(user).filter(evaluator=user, status=Evaluation.Status.ASSIGNED)
         for evaluation in assigned.order_by("project__end_on", "pk")[:limit]:
