@@ -263,6 +263,22 @@ def _purchasing(world):
     return project, evaluation, evidence
 
 
+def _notifications(world):
+    """A notification of room A1's account (its own only), a channel of station A and the
+    crisis lexicon's first word (the register routes' ids)."""
+    from shegong.notifications.models import CrisisWord
+    from shegong.notifications.services import Message, channel_save, notify
+
+    [note] = notify(
+        Message(kind="case_review", key="matrix", title="甲壹通知", users=[world.users.room_a1])
+    )
+    world.channel = channel_save(
+        actor=world.users.district, unit=world.station_a, kind="email", name="站邮件"
+    )
+    world.crisis_word = CrisisWord.objects.order_by("pk").first()
+    return Obj("notification", note.pk, VILLAGE_A1, ("甲壹通知",), {"readers": {"room_a1"}})
+
+
 def build_town():
     """The world, the purchasing side and every personal record at every edge."""
     world = build_world()
@@ -286,6 +302,7 @@ def build_town():
         error_count=1,
     )
     objects.append(Obj("import", job.pk, VILLAGE_A1, ("甲壹导入错误",), {"readers": {"room_a1"}}))
+    objects.append(_notifications(world))
     world.objects = objects
     world.project, world.evaluation, world.evidence = project, evaluation, evidence
     return world

@@ -29,6 +29,7 @@ PERSONAL = {
     "alerts": "alert",
     "imports": "import",
     "import-jobs": "import",
+    "notifications": "notification",
 }
 # Values for the other parts of a route (a step or status the view knows; one that is not
 # is a 404 of its own and would test nothing).
@@ -212,6 +213,8 @@ def registers(town):
         "users": [u.pk for u in accounts],
         "security": [u.pk for u in accounts],
         "divisions": [matrix.TOWN_A, "500103001"],
+        "notification-channels": [town.channel.pk],
+        "crisis-words": [town.crisis_word.pk],
     }
 
 
@@ -238,6 +241,8 @@ REGISTERS = {
     "users",
     "security",
     "divisions",
+    "notification-channels",
+    "crisis-words",
 }
 REGISTER_NESTED = {"assignment_id", "grant_id", "instalment_id", "evidence_id", "step", "metric"}
 PERSONAL_NESTED = {"attachment_id", "other_pk", "step", "status", "section"}

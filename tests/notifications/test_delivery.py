@@ -286,12 +286,12 @@ def test_channel_secrets_are_encrypted_and_never_shown(world, client):
     assert b"TOPSECRET" not in raw and SECRET.encode() not in raw
     assert not channel.history.first().__dict__.get("secret")
     client.force_login(world.users.district)
-    page = client.get(f"/notifications/channels/{channel.pk}/")
+    page = client.get(f"/notification-channels/{channel.pk}/")
     assert page.status_code == 200
     assert "TOPSECRET" not in page.content.decode() and SECRET not in page.content.decode()
     # Saving the form without them keeps them.
     client.post(
-        f"/notifications/channels/{channel.pk}/",
+        f"/notification-channels/{channel.pk}/",
         {"unit": world.room_a1.pk, "kind": "dingtalk", "name": "钉钉群2", "is_active": "on"},
     )
     channel.refresh_from_db()
@@ -299,7 +299,7 @@ def test_channel_secrets_are_encrypted_and_never_shown(world, client):
     # A room worker configures nothing.
     other = client.__class__()
     other.force_login(world.users.room_a1)
-    assert other.get("/notifications/channels/").status_code == 403
+    assert other.get("/notification-channels/").status_code == 403
 
 
 def test_signing_follows_dingtalk():
