@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from shegong.divisions.codes import Level, covers, district_of
+from shegong.divisions.codes import Level, code_prefix_q, covers, district_of
 
 from .models import ADMINISTRATOR_ROLES, Role
 
@@ -112,7 +112,7 @@ def _agency_prefixes(grant, home: str) -> set[str]:
 def scope_q(prefixes, field: str) -> Q:
     if not prefixes:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes))
+    return reduce(or_, (code_prefix_q(field, p) for p in prefixes))
 
 
 def filter_by_scope(queryset, user, field: str, purpose: str = DATA):

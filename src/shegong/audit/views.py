@@ -1,7 +1,6 @@
 """The audit administrator's pages: the change log, the sensitive-data accesses and the
 login records, each filtered, paged in SQL and exported to Excel (the export logged)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from shegong.access.decorators import scoped_page
@@ -14,7 +13,9 @@ PER_PAGE = 50
 
 
 def _page(request, rows):
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    from shegong.common.paging import page_of
+
+    return page_of(request, rows, PER_PAGE)
 
 
 def _filtered(request, form_class):

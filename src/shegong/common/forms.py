@@ -236,17 +236,20 @@ def _with_idempotency_key(request, form, save):
 
 
 def list_page(request, items, template, *, export=None, context=None, per_page=50):
-    """A list page: ``items`` (already searched and filtered) paged as ``page``.
+    """A list page: ``items`` (already searched and filtered) paged as ``page``: numbered
+    pages, a count that stops at 10,000 ("10,000+") and keyset pages past it
+    (``?after=<id>``; ``common.paging``).
 
     With ``?export=xlsx`` and an ``export`` function, the answer is ``export(items)`` (a
     workbook download, all rows) instead. ``context`` is the page's other template
     context, or a function giving it, called only when the page itself is shown."""
-    from django.core.paginator import Paginator
     from django.shortcuts import render
+
+    from .paging import page_of
 
     if export is not None and request.GET.get("export") == "xlsx":
         return export(items)
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    page = page_of(request, items, per_page)
     extra = context() if callable(context) else context or {}
     return render(request, template, {"page": page, **extra})
 

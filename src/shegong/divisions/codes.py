@@ -42,3 +42,27 @@ def covers(prefix: str, code: str) -> bool:
 def town_of_column(column: str) -> Substr:
     """``town_of`` in SQL, for annotating or grouping rows by the town of a code column."""
     return Substr(column, 1, Level.TOWN)
+
+
+def _after_prefix(prefix: str) -> str | None:
+    """The smallest digit string above every code starting with ``prefix`` (``500112`` →
+    ``500113``, ``5009`` → ``501``); None when there is none (all nines)."""
+    stem = prefix.rstrip("9")
+    if not stem:
+        return None
+    return stem[:-1] + str(int(stem[-1]) + 1)
+
+
+def code_prefix_q(field: str, prefix: str) -> models.Q:
+    """``field`` (a division code column) starts with ``prefix``. A numeric prefix is also
+    said as a range, ``prefix <= code < next``: a plain b-tree index serves a range in any
+    collation and keeps its order for ORDER BY … LIMIT, where ``LIKE 'prefix%'`` needs a
+    C collation or ``varchar_pattern_ops`` on PostgreSQL and case-sensitive LIKE on SQLite.
+    The LIKE stays, so the answer is the same whatever the codes hold."""
+    q = models.Q(**{f"{field}__startswith": prefix})
+    if prefix.isdigit() and prefix.isascii():
+        q &= models.Q(**{f"{field}__gte": prefix})
+        upper = _after_prefix(prefix)
+        if upper is not None:
+            q &= models.Q(**{f"{field}__lt": upper})
+    return q

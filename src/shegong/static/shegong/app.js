@@ -19,3 +19,22 @@
     }
   });
 })();
+// Tables shown as cards on phones (.table-cards, app.css): a cell without a data-label
+// takes its column's header text.
+(function () {
+  'use strict';
+  function label(table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) {
+      return th.textContent.trim();
+    });
+    table.querySelectorAll('tbody tr').forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (!td.hasAttribute('data-label') && heads[i]) td.setAttribute('data-label', heads[i]);
+      });
+    });
+  }
+  function all() { document.querySelectorAll('table.table-cards').forEach(label); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', all);
+  else all();
+  document.addEventListener('htmx:afterSwap', all);
+})();
