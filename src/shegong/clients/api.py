@@ -1,5 +1,6 @@
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -15,6 +16,7 @@ from shegong.common.api import (
 )
 from shegong.common.autocomplete import ChoicesView, person_text
 from shegong.common.idcard import mask_id_number, mask_phone
+from shegong.common.paging import CappedPagination
 from shegong.common.permissions import write_permission
 from shegong.common.viewsets import EditableServiceViewSet
 from shegong.network.api import DivisionInScopeField
@@ -80,14 +82,30 @@ class ClientSerializer(serializers.ModelSerializer):
         return mask_phone(obj.phone or "")
 
     def get_has_health_notes(self, obj) -> bool:
-        return bool(obj.health_notes)
+        given = getattr(obj, "health_notes_given", None)  # a list's page: not decrypted
+        return bool(obj.health_notes) if given is None else given
 
 
 class SearchSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=50)
     group = serializers.CharField(required=False, allow_blank=True, max_length=40)
     risk = serializers.CharField(required=False, allow_blank=True, max_length=16)
-    village = serializers.CharField(required=False, allow_blank=True, max_length=12)
+    town = serializers.RegexField(
+        r"^\d{9}$", required=False, allow_blank=True, help_text="Town / street code (9 digits)."
+    )
+    village = serializers.RegexField(
+        r"^\d{1,12}$",
+        required=False,
+        allow_blank=True,
+        help_text="Village code, or the start of a division code.",
+    )
+    overdue = serializers.BooleanField(
+        required=False, default=False, help_text="Only clients whose visit is overdue."
+    )
+
+
+class ClientFilterSerializer(SearchSerializer):
+    """The list's filters in the query string (no ID or phone number: use ``search``)."""
 
 
 class RevealSerializer(serializers.Serializer):
@@ -100,10 +118,13 @@ class RevealedSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
+@extend_schema_view(list=extend_schema(parameters=[ClientFilterSerializer]))
 class ClientViewSet(StepMixin, EditableServiceViewSet):
-    """Service recipients in the user's area; sensitive values only through ``reveal``."""
+    """Service recipients in the user's area; sensitive values only through ``reveal``.
+    Lists count up to 10,000 (``count_capped``) and page past that with ``?after=<id>``."""
 
     serializer_class = ClientSerializer
+    pagination_class = CappedPagination
     permission_classes = [write_permission(can_edit_clients)]
     create_service = services.client_create
     update_service = services.client_update
@@ -116,6 +137,8 @@ class ClientViewSet(StepMixin, EditableServiceViewSet):
 
     def get_queryset(self):
         params = self.request.query_params
+        if self.action != "list":
+            return self._search({})
         if selectors.is_sensitive_query(params.get("q", "")):
             raise serializers.ValidationError(
                 {
@@ -127,16 +150,28 @@ class ClientViewSet(StepMixin, EditableServiceViewSet):
                     ]
                 }
             )
-        return self._search(params)
+        filters = ClientFilterSerializer(data=params)
+        filters.is_valid(raise_exception=True)
+        return self._search(filters.validated_data)
 
     def _search(self, params):
-        return selectors.client_search(
+        clients = selectors.client_search(
             self.request.user,
             q=params.get("q", ""),
             group=params.get("group", ""),
             risk=params.get("risk", ""),
+            town=params.get("town", ""),
             village=params.get("village", ""),
+            overdue=params.get("overdue", False),
         ).prefetch_related("memberships__group")
+        if self.action in ("list", "search"):
+            # A page decrypts the ID number and phone it masks, nothing it does not show.
+            clients = clients.defer(*selectors.LIST_DEFERRED).annotate(
+                health_notes_given=ExpressionWrapper(
+                    Q(health_notes__isnull=False), output_field=BooleanField()
+                )
+            )
+        return clients
 
     @extend_schema(request=SearchSerializer, responses=ClientSerializer(many=True))
     @action(detail=False, methods=["post"])

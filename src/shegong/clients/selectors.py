@@ -17,6 +17,19 @@ def clients_for(user):
     return Client.objects.visible_to(user).filter(merged_into=None).select_related("division")
 
 
+def village_options(user, town: str = ""):
+    """Villages and communities inside the user's scope (of ``town`` if given): the client
+    list's village filter."""
+    from shegong.access.scoping import filter_by_scope
+    from shegong.divisions.codes import code_prefix_q
+    from shegong.divisions.models import Division, Level
+
+    villages = filter_by_scope(Division.objects.at_level(Level.VILLAGE), user, "code")
+    if town:
+        villages = villages.filter(code_prefix_q("code", town))
+    return villages.order_by("code")
+
+
 def client_get(user, pk) -> Client:
     return get_object_or_404(
         clients_for(user).prefetch_related("memberships__group", "consents", "household"),
@@ -44,8 +57,24 @@ def phone_candidates(q: str) -> set[str]:
     return {c for c in found if c}
 
 
-def client_search(user, *, q="", group="", risk="", village=""):
-    """Name, pinyin initials (``zsf``), exact ID number or phone (by keyed hash)."""
+# Encrypted columns no list shows: left out of a list's SELECT, so a page decrypts only
+# what it shows (the masked phone; the API's masked ID number).
+LIST_DEFERRED = ("health_notes", "guardian_phone")
+
+
+def client_search(user, *, q="", group="", risk="", village="", town="", overdue=False, today=None):
+    """Name, pinyin initials (``zsf``), exact ID number or phone (by keyed hash); filtered
+    by target group, risk tier, town, village and "visit overdue". Always inside the user's
+    scope (a town or village outside it gives nothing). No filter can repeat a row (the
+    group is an EXISTS), so there is no DISTINCT and the list's index serves scope, order
+    and LIMIT."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from shegong.divisions.codes import code_prefix_q
+
+    from .models import Membership
+
     qs = clients_for(user)
     q = (q or "").strip()
     if q:
@@ -59,8 +88,16 @@ def client_search(user, *, q="", group="", risk="", village=""):
         else:
             qs = qs.filter(name__icontains=q)
     if group:
-        qs = qs.filter(memberships__group__code=group, memberships__end_on__isnull=True)
-    return filter_given(qs, risk_tier=risk, division__code__startswith=village).distinct()
+        current = Membership.objects.filter(
+            client=OuterRef("pk"), group__code=group, end_on__isnull=True
+        )
+        qs = qs.filter(Exists(current))
+    for code in (town, village):
+        if code:
+            qs = qs.filter(code_prefix_q("division__code", code))
+    if overdue:
+        qs = qs.filter(next_visit_due__lt=today or timezone.localdate())
+    return filter_given(qs, risk_tier=risk)
 
 
 def likely_duplicates(user, client: Client):

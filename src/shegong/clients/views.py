@@ -3,8 +3,8 @@ from urllib.parse import urlencode
 
 from cryptography.exceptions import InvalidTag
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,11 +14,13 @@ from shegong.common import crypto
 from shegong.common.forms import apply_service_errors, form_page, post_from_page, submit_form
 from shegong.common.history import history_rows
 from shegong.common.idcard import mask_id_number, mask_phone
+from shegong.common.paging import page_of
+from shegong.network.selectors import towns_for
 
 from . import selectors, services
 from .file_views import file_context
 from .forms import AlertForm, ClientForm, ConsentForm, HouseholdForm, RevealForm
-from .models import RiskTier, TargetGroup
+from .models import Client, RiskTier, TargetGroup
 
 # Where a search for an ID or phone number waits between its POST and the page it
 # redirects to (post/redirect/get): in the session, never in the URL.
@@ -39,15 +41,18 @@ def client_list(request):
         kept.pop("q")
         return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
     held = request.GET.get("held") == "1"
-    params = {k: request.GET.get(k, "") for k in ("q", "group", "risk")}
+    params = _list_params(request.GET)
     if held:
         params["q"] = _held_search(request)
     clients = selectors.client_search(request.user, **params)
     if request.GET.get("export") == "xlsx" and not held:
         return _export(request, clients, params)
-    page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    # The page shows the name, village, tier and masked phone: nothing else is decrypted.
+    page = page_of(request, clients.defer("id_number", *selectors.LIST_DEFERRED), 50)
     for client in page:
         client.phone_masked = mask_phone(client.phone or "")
+    towns = list(towns_for(request.user))
+    town = params["town"]
     return render(
         request,
         "clients/client_list.html",
@@ -56,10 +61,31 @@ def client_list(request):
             "params": params,
             "groups": TargetGroup.objects.all(),
             "risks": RiskTier.choices,
+            "towns": towns,
+            "today": timezone.localdate(),
+            # A district's villages are hundreds: offered once a town is chosen, or when
+            # the user's whole scope is one town or less.
+            "villages": selectors.village_options(request.user, town)
+            if town or len(towns) <= 1
+            else [],
             # A held number is not put back in the box (nor offered for export).
             "sensitive_query": held,
         },
     )
+
+
+LIST_FILTERS = ("q", "group", "risk", "town", "village", "overdue")
+
+
+def _list_params(data) -> dict:
+    """The list's filters from a query string or a posted form: codes are digits (anything
+    else filters nothing out and is dropped), ``overdue`` is on or off."""
+    params = {k: (data.get(k) or "").strip()[:50] for k in LIST_FILTERS}
+    for code in ("town", "village"):
+        if not params[code].isdigit():
+            params[code] = ""
+    params["overdue"] = "1" if params["overdue"] in ("1", "on", "true") else ""
+    return params
 
 
 def _held_search(request) -> str:
@@ -71,7 +97,7 @@ def _held_search(request) -> str:
 
 
 def _search_redirect(request):
-    params = {k: request.POST.get(k, "").strip() for k in ("q", "group", "risk")}
+    params = _list_params(request.POST)
     if selectors.is_sensitive_query(params["q"]):
         # Encrypted under the field key: the session table (and its backups) holds no
         # number in clear either.
@@ -192,8 +218,13 @@ def alert_list(request):
         RiskAlert.objects.visible_to(request.user)
         .open()
         .select_related("client", "client__division", "raised_by")
+        .defer(*(f"client__{f}" for f in Client.SENSITIVE_FIELDS))
+        .order_by("-raised_at", "-id")
     )
-    return render(request, "clients/alert_list.html", {"alerts": alerts, "form": AlertForm()})
+    page = page_of(request, alerts, 25)
+    return render(
+        request, "clients/alert_list.html", {"alerts": page, "page": page, "form": AlertForm()}
+    )
 
 
 @scoped_page(check=can_edit_clients)

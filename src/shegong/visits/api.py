@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from shegong.access.scoping import can_edit_clients
 from shegong.clients.models import Client
 from shegong.common.api import ScopedPrimaryKeyRelatedField, StepMixin
+from shegong.common.paging import CappedPagination
 from shegong.common.permissions import write_permission
 from shegong.common.viewsets import EditableServiceViewSet, step_action
 from shegong.people.models import Worker
@@ -128,7 +129,7 @@ class VisitViewSet(StepMixin, EditableServiceViewSet):
     )
 
     @extend_schema(parameters=[DueQuerySerializer], responses=DueClientSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=CappedPagination)
     def due(self, request):
         """Clients whose visit is due within ``within_days`` or overdue (``overdue=true``:
         overdue only), most overdue first; a worker's list for the day."""
@@ -148,6 +149,7 @@ class VisitViewSet(StepMixin, EditableServiceViewSet):
             worker=worker,
             today=today,
         )
-        page = self.paginate_queryset(clients)
+        # Nothing encrypted is shown: nothing is decrypted.
+        page = self.paginate_queryset(clients.defer(*Client.SENSITIVE_FIELDS))
         data = DueClientSerializer(page, many=True, context={"today": today}).data
         return self.get_paginated_response(data)

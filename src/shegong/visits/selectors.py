@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from shegong.access.scoping import scope_q
 from shegong.clients.selectors import clients_for
+from shegong.divisions.codes import code_prefix_q
 
 from .models import Visit
 
@@ -16,7 +17,7 @@ def due_clients(user, *, within_days: int = 7, town: str = "", worker=None, toda
     today = today or timezone.localdate()
     qs = clients_for(user).filter(next_visit_due__lte=today + datetime.timedelta(days=within_days))
     if town:
-        qs = qs.filter(division__code__startswith=town)
+        qs = qs.filter(code_prefix_q("division__code", town))
     if worker is not None:
         codes = worker.assignments.active_on(today).values_list("unit__division_id", flat=True)
         qs = qs.filter(scope_q(list(codes), "division__code"))

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -7,8 +6,10 @@ from django.views.decorators.http import require_POST
 
 from shegong.access.decorators import scoped_page
 from shegong.access.scoping import can_edit_clients
+from shegong.clients.models import Client
 from shegong.clients.selectors import client_get
 from shegong.common.forms import VoidForm, form_page, post_from_page
+from shegong.common.paging import page_of
 from shegong.network.selectors import towns_for
 
 from . import selectors, services
@@ -22,7 +23,7 @@ def due_list(request):
     worker_id = request.GET.get("worker", "")
     worker = workers.filter(pk=int(worker_id)).first() if worker_id.isdigit() else None
     clients = selectors.due_clients(request.user, town=town, worker=worker)
-    page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    page = page_of(request, clients.defer(*Client.SENSITIVE_FIELDS), 50)
     return render(
         request,
         "visits/due_list.html",
