@@ -90,8 +90,7 @@ def record(results, info, counts_line, runs_line, extra="", group=None) -> None:
             f"{info['load']} at the end of the run",
             f"- Data: {counts_line}",
             f"- Runs: {runs_line}",
-            "",
-            table(results),
+            *(["", table(results)] if results else []),
             *(["", extra] if extra else []),
         ],
     )

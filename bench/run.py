@@ -5,6 +5,7 @@ next to a floor measured in the same run (see docs/benchmarks.md).
     DATABASE_URL=postgres://u:p@host/db make bench   # PostgreSQL, database db_bench
     BENCH_ARGS="--quick --record" make bench     # fewer runs; write docs/benchmarks.md
     BENCH_ARGS="--only soak" make bench          # the soak alone (PostgreSQL; SOAK_SECONDS)
+    BENCH_ARGS="--only lists" make bench         # lists over HTTP on gunicorn (PostgreSQL)
 
 The benchmarks never touch the developer's database: SQLite runs use var/bench.sqlite3,
 PostgreSQL runs use ``<name>_bench`` on the same server (created when missing).
@@ -43,8 +44,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--roster-rows", type=int, help="rows of the roster file (100,000)")
     parser.add_argument(
         "--only",
-        choices=["network", "casework", "purchasing", "soak"],
+        choices=["network", "casework", "roster", "purchasing", "soak", "lists"],
         help="run one group of benchmarks",
+    )
+    parser.add_argument(
+        "--lists-runs", type=int, default=200, help="lists over HTTP: requests at one client"
+    )
+    parser.add_argument(
+        "--lists-seconds", type=int, default=20, help="lists over HTTP: seconds at 10 clients"
+    )
+    parser.add_argument(
+        "--lists-as-loaded",
+        action="store_true",
+        help="lists over HTTP: measure the casework data as the database holds it",
     )
     soak.add_arguments(parser)
     return parser.parse_args(argv)
@@ -86,6 +98,8 @@ class Runs:
                 f"search and overdue {self.api[0]} (+{self.api[1]} warm-up), roster import "
                 f"{self.imports} each in a fresh process"
             )
+        if only == "roster":
+            runs.append(f"roster import {self.imports} of each kind, each in a fresh process")
         if only in (None, "purchasing"):
             runs.append(f"indicator board {self.board} (+1 warm-up)")
         return "; ".join(runs) + "; figure and floor alternate"
@@ -109,10 +123,11 @@ def run_groups(args, runs: Runs, users) -> None:
     if args.only != "purchasing":
         from . import roster
 
-        runs.results += casework.bench_search_and_overdue(cw_users, *runs.api, measure_pair)
+        if args.only != "roster":
+            runs.results += casework.bench_search_and_overdue(cw_users, *runs.api, measure_pair)
         samples = roster.bench_import(runs.imports, args.roster_rows or roster.ROSTER_ROWS)
         runs.extra = roster.import_table(*samples)
-    if args.only != "casework":
+    if args.only not in ("casework", "roster"):
         from . import purchasing
 
         runs.results += purchasing.bench_board(cw_users, runs.board, 1, measure_pair)
@@ -140,6 +155,10 @@ def main(argv=None) -> int:
     if args.only == "soak":
         return soak.main(argv)
     setup_django()
+    if args.only == "lists":
+        from . import lists
+
+        return lists.main(args)
     from django.core.management import call_command
     from django.db import connection
     from django.utils import translation
