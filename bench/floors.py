@@ -159,3 +159,65 @@ def signed_in(request):
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "not authenticated"}, status=403)
     return JsonResponse({"user": request.user.pk})
+
+
+# -- the lists over HTTP (issue 10, item 12; bench/lists.py) ---------------------------------
+# Each floor authenticates as the API does (the same knox token), then reads the same rows
+# from the same scoped SQL with ``.values()`` and returns them as plain JSON: no DRF, no
+# serializer, no count, no decryption, no masking.
+
+CLIENT_VALUES = ["id", "name", "division_id", "division__name", "risk_tier", "next_visit_due"]
+DUE_VALUES = [
+    "id",
+    "name",
+    "division_id",
+    "risk_tier",
+    "living_situation",
+    "last_visited_on",
+    "next_visit_due",
+]
+
+
+def _token_user(request):
+    from knox.auth import TokenAuthentication
+    from rest_framework.exceptions import AuthenticationFailed
+
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        found = None
+    return found[0] if found else None
+
+
+def bare_clients(request):
+    """The client list's floor: the same 50 rows (``?after=<id>``: after that row, on the
+    same keyset; ``?page=n``: the same offset)."""
+    from shegong.clients.selectors import clients_for
+    from shegong.common.paging import after, parse_after
+
+    user = _token_user(request)
+    if user is None:
+        return JsonResponse({"detail": "not authenticated"}, status=401)
+    rows = clients_for(user).order_by("division_id", "name", "id")
+    anchor = parse_after(request.GET.get("after"))
+    if anchor is not None:
+        rows = after(rows, anchor)
+    start = (int(request.GET.get("page", "1")) - 1) * 50
+    return JsonResponse({"results": list(rows.values(*CLIENT_VALUES)[start : start + 50])})
+
+
+def bare_overdue(request):
+    """The overdue list's floor: the same 50 clients, most overdue first."""
+    from django.utils import timezone
+
+    from shegong.clients.selectors import clients_for
+
+    user = _token_user(request)
+    if user is None:
+        return JsonResponse({"detail": "not authenticated"}, status=401)
+    rows = (
+        clients_for(user)
+        .filter(next_visit_due__lt=timezone.localdate())
+        .order_by("next_visit_due", "division_id", "id")
+    )
+    return JsonResponse({"results": list(rows.values(*DUE_VALUES)[:50])})

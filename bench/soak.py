@@ -145,7 +145,7 @@ class Server:
     access: Path
 
     @classmethod
-    def start(cls, workers: int) -> "Server":
+    def start(cls, workers: int, timeout: int = 30) -> "Server":
         port = free_port()
         var = Path(os.environ.get("SHEGONG_VAR_DIR", ROOT / "var"))
         log, access = var / "soak-gunicorn.log", var / "soak-access.log"
@@ -165,7 +165,7 @@ class Server:
             "shegong.config.wsgi",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
-            "--timeout=30",
+            f"--timeout={timeout}",
             "--log-level=warning",
             "--error-logfile=-",
             f"--access-logfile={access}",
@@ -174,7 +174,7 @@ class Server:
         with open(log, "ab") as out:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
         server = cls(process, f"http://127.0.0.1:{port}", log, access)
-        server.wait_ready()
+        server.wait_ready(max(120, 4 * timeout))
         return server
 
     def wait_ready(self, timeout=120) -> None:
