@@ -35,7 +35,10 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         items = self.object_list
         if isinstance(items, QuerySet):
-            # Any cap+1 rows will do for the count: no ORDER BY, no sort.
+            # Any cap+1 rows will do for the count: no ORDER BY, no sort, no join of the
+            # page's select_related, only the ids.
+            if not items.query.combinator:
+                items = items.values("pk")
             n = items.order_by()[: self.cap + 1].count()
         else:
             n = len(items)
