@@ -139,3 +139,16 @@ def test_review_on_the_alert_page(world, client):
     alert.refresh_from_db()
     assert alert.review == "dismissed" and alert.resolved_at is not None
     assert client.post(f"/alerts/{alert.pk}/review/", {"decision": "x"}).status_code == 400
+
+
+@pytest.mark.date_sensitive
+def test_a_correction_that_adds_crisis_words_alerts(world):
+    from shegong.visits import services as visit_services
+
+    client = make(world, village=VILLAGE_A1)
+    visit = VisitFactory(client=client, actor=world.users.room_a1, findings="情况稳定")
+    assert not RiskAlert.objects.filter(client=client).exists()
+    visit_services.visit_correct(
+        visit=visit, actor=world.users.room_a1, findings="补记：曾说想自杀"
+    )
+    assert RiskAlert.objects.get(client=client).crisis_words == "自杀"

@@ -224,6 +224,10 @@ def service_record_correct(*, record: ServiceRecord, actor, **data) -> ServiceRe
     current.items.set(merged["items"])
     current.clients.set(merged["clients"])
     current.workers.set(merged["workers"])
+    if "notes" in data:  # crisis words in corrected notes (issue 10 item 11)
+        crisis_alert_check(
+            clients=merged["clients"], actor=actor, text=current.notes, source=_("a service record")
+        )
     return current
 
 

@@ -225,6 +225,11 @@ def visit_correct(*, visit: Visit, actor, **data) -> Visit:
     save_with_history(current, actor=actor)
     if workers is not None:
         current.workers.set(workers)
+    if {"findings", "needs"} & set(data):  # crisis words in corrected text (issue 10 item 11)
+        text = f"{current.findings}\n{current.needs}"
+        crisis_alert_check(
+            clients=[current.client], actor=actor, text=text, source=_("a home visit")
+        )
     refresh_last_visit(current.client)
     return current
 
