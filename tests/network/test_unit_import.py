@@ -181,6 +181,8 @@ def test_api_import_reports_rows(world):
         "dry_run": True,
         "committed": False,
         "errors": [],
+        "outcomes": [],
+        "examples": [],
     }
     rows[1][5] = "2020-01-01"  # operating before established
     bad = api.post(
