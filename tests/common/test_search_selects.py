@@ -5,6 +5,7 @@ the user's scope on that field."""
 import re
 
 import pytest
+from django.db.models import Q
 from django.utils.timezone import localdate
 
 from shegong.divisions.models import Division, Level
@@ -310,8 +311,27 @@ def test_contract_units_are_searched_through_the_project(world, client):
     client.force_login(world.users.purchaser)
     url = f"/api/v1/projects/{project.pk}/unit-choices/"
     found = {r["id"] for r in client.get(url, {"q": "社区"}).json()["results"]}
-    expected = coverable_units(project).filter(name__contains="社区")
+    named = Q(name__contains="社区") | Q(division__name__contains="社区")
+    expected = coverable_units(project).filter(named)
     assert found == {str(u.pk) for u in expected} and found
     assert str(world.center.pk) not in {r["id"] for r in client.get(url).json()["results"]}
     client.force_login(world.users.room_a1)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.date_sensitive
+def test_the_correction_form_searches_clients_and_workers(world, people, client):
+    from tests.records.factories import ServiceRecordFactory
+
+    record = ServiceRecordFactory(
+        actor=world.users.room_a1,
+        unit=world.room_a1,
+        clients=[people["a1"]],
+        workers=[world.cw_a1],
+        field=ServiceField.objects.get(code="elderly"),
+    )
+    client.force_login(world.users.room_a1)
+    page = client.get(f"/service-records/{record.pk}/correct/").content.decode()
+    assert 'data-search-url="/api/v1/clients/choices/"' in page
+    assert f'<option value="{people["a1"].pk}" selected>张三丰 · ' in page
+    assert f'<option value="{world.cw_a1.pk}" selected>李网格 · ' in page

@@ -116,7 +116,11 @@ class ServiceRecordCorrectionForm(BootstrapMixin, ServiceValidatedForm):
             "notes",
             "outcome",
         ]
-        widgets = {"items": forms.CheckboxSelectMultiple}
+        widgets = {
+            "items": forms.CheckboxSelectMultiple,
+            "clients": ClientSelectMultiple,
+            "workers": WorkerSelectMultiple,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
