@@ -92,9 +92,11 @@ def delivered(market):  # noqa: F811 (the fixture imported above)
         created_by=world.users.station_a,
         status="completed",
     )
-    for template in IndicatorTemplate.objects.all():
-        ProjectIndicator.objects.create(
-            project=project, template=template, target=10, weight=template.default_weight
+    for template in IndicatorTemplate.objects.all():  # the contract's own target replaced
+        ProjectIndicator.objects.update_or_create(
+            project=project,
+            template=template,
+            defaults={"target": 10, "weight": template.default_weight},
         )
     return SimpleNamespace(project=project, elder=elder)
 

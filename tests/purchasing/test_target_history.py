@@ -45,7 +45,11 @@ def test_a_target_lowered_after_the_mid_term_evaluation_leaves_a_trace(market): 
     # Set again unchanged: no new history row; dropped: a deletion naming who dropped it.
     buyer.post(url, lowered, format="json")
     assert indicator.history.count() == 2
-    assert buyer.post(url, [], format="json").status_code == 200
+    # A contract keeps at least one target: dropped for another.
+    assert buyer.post(url, [], format="json").status_code == 400
+    hours = IndicatorTemplate.objects.get(metric="service_hours")
+    other = [{"template": hours.pk, "target": "500", "weight": "40"}]
+    assert buyer.post(url, other, format="json").status_code == 200
     dropped = ProjectIndicator.history.filter(id=indicator.pk).latest("history_date")
     assert (dropped.history_type, dropped.history_user) == ("-", world.users.purchaser)
 
@@ -82,5 +86,5 @@ def test_targets_set_against_a_stale_version_of_the_project_are_refused(market):
     template = IndicatorTemplate.objects.get(metric="visits")
     rows = [{"template": template.pk, "target": "200", "weight": "40"}]
     assert buyer.post(url, rows, format="json", HTTP_IF_MATCH='"1"').status_code == 412
-    assert not ProjectIndicator.objects.filter(project=project).exists()
+    assert not ProjectIndicator.objects.filter(project=project, template=template).exists()
     assert buyer.post(url, rows, format="json", HTTP_IF_MATCH=current).status_code == 200
