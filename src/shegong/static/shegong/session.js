@@ -136,20 +136,35 @@
     return /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName);
   }
 
+  function changed(el) {
+    var type = (el.type || '').toLowerCase();
+    if (type === 'checkbox' || type === 'radio') { return el.checked !== el.defaultChecked; }
+    if (el.tagName === 'SELECT') {
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return el.value !== el.defaultValue;
+  }
+
+  // Only what the user changed is kept (a default the page chose, such as the only village,
+  // is never overwritten by a draft's empty value).
   function read(form) {
+    var names = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (kept(el) && changed(el)) { names[el.name] = true; }
+    });
     var values = {};
     var any = false;
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!kept(el)) { return; }
+      if (!kept(el) || !names[el.name]) { return; }
       var type = (el.type || '').toLowerCase();
       var list = values[el.name] || (values[el.name] = []);
+      any = true;
       if (type === 'checkbox' || type === 'radio') {
-        if (el.checked) { list.push(el.value); any = true; }
+        if (el.checked) { list.push(el.value); }
       } else if (el.tagName === 'SELECT') {
         Array.prototype.forEach.call(el.selectedOptions, function (o) { list.push(o.value); });
       } else {
         list.push(el.value);
-        if (el.value.trim()) { any = true; }
       }
     });
     return any ? values : null;
@@ -161,6 +176,8 @@
     var key = keyOf(form, index);
     if (values) {
       store.setItem(key, JSON.stringify({ saved: Date.now(), values: values }));
+    } else {
+      store.removeItem(key);
     }
   }
 
