@@ -99,6 +99,11 @@ class TargetFields:
     def target_field_names(self) -> set[str]:
         return {f"{kind}_{t.pk}" for t in self.templates for kind in ("target", "weight")}
 
+    @property
+    def target_names(self) -> set[str]:
+        """For the template: which fields go in the targets grid (not ``target_groups``)."""
+        return self.target_field_names()
+
     def posted_targets(self) -> dict:
         targets = {}
         for template in self.templates:
