@@ -68,7 +68,6 @@ class ServiceRecordViewSet(StepMixin, EditableServiceViewSet):
     serializer_class = ServiceRecordSerializer
     permission_classes = [write_permission(can_edit_clients)]
     filterset_fields = ["method", "unit", "served_on", "case", "project"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
     selector = selectors.records_for
     prefetch = ("items", "clients", "workers")
     create_service = services.service_record_create

@@ -111,7 +111,6 @@ class VisitViewSet(StepMixin, EditableServiceViewSet):
     serializer_class = VisitSerializer
     permission_classes = [write_permission(can_edit_clients)]
     filterset_fields = ["client", "mode"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
     selector = selectors.visits_for
     prefetch = ("workers", "photos")
     create_service = services.visit_record
