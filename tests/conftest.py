@@ -37,14 +37,16 @@ def ensure_divisions():
 
     from django.apps import apps
 
-    for module in (
-        "records.migrations.0002_catalogue",
-        "clients.migrations.0002_target_groups",
-        "purchasing.migrations.0002_defaults",
-        "clients.migrations.0003_visit_policies",
-        "clients.migrations.0006_target_group_aliases",
+    for module, function in (
+        ("records.migrations.0002_catalogue", "seed"),
+        ("clients.migrations.0002_target_groups", "seed"),
+        ("purchasing.migrations.0002_defaults", "seed"),
+        ("purchasing.migrations.0005_refusing_nonsense", "scales"),
+        ("clients.migrations.0003_visit_policies", "seed"),
+        ("clients.migrations.0006_target_group_aliases", "seed"),
+        ("notifications.migrations.0002_crisis_words", "seed"),
     ):
-        importlib.import_module(f"shegong.{module}").seed(apps, None)
+        getattr(importlib.import_module(f"shegong.{module}"), function)(apps, None)
     if not Division.objects.filter(code="500112").exists():
         call_command("load_divisions", "500112", verbosity=0)
         call_command("load_divisions", OTHER_DISTRICT, verbosity=0)

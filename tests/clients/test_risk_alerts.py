@@ -52,4 +52,4 @@ def test_alert_lists_are_scoped_and_closing_needs_the_action(world, client):
     assert done.status_code == 302
     alert.refresh_from_db()
     assert alert.resolved_by == world.users.station_a and alert.action_taken == "已联系家属并送医"
-    assert client.get("/alerts/").context["alerts"].count() == 0
+    assert len(client.get("/alerts/").context["alerts"]) == 0

@@ -7,10 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.timezone import localdate
 
 from shegong.access.models import Role
 from shegong.clients.services import risk_alert_raise
 from shegong.common.models import ImportJob
+from shegong.notifications.models import Channel, ChannelKind, Kind, Notification
 from shegong.people.services import assignment_add
 from shegong.purchasing.models import Evaluation
 from shegong.records.models import ServiceField
@@ -210,7 +212,9 @@ def test_every_page_view_declares_it_is_scope_safe():
 
 # Registers every signed-in user may read whatever their area: agencies (name, credit code,
 # registration — published by civil affairs) are contracted across districts.
-PUBLIC_REGISTERS = {"agencies"}
+# Registers not held by a district: agencies serve several, and the crisis-word lexicon is
+# the deployment's one reviewed list.
+PUBLIC_REGISTERS = {"agencies", "crisis-words"}
 
 
 def elsewhere_people(world):
@@ -300,6 +304,12 @@ def elsewhere(world):
     outsider, grant, posting = elsewhere_people(world)
     objects, instalment = elsewhere_purchasing(world, outsider)
     objects |= elsewhere_services(world, outsider)
+    objects["notifications"] = Notification.objects.create(
+        user=outsider, kind=Kind.DIGEST, key="digest", day=localdate(), title="渝中"
+    )
+    objects["notification-channels"] = Channel.objects.create(
+        unit=world.other_station, kind=ChannelKind.EMAIL, name="渝中", recipients="a@example.org"
+    )
     ids = {name: obj.pk for name, obj in objects.items()}
     ids |= {"units": world.other_station.pk, "workers": world.other_worker.pk}
     ids |= {"accounts": outsider.pk, "users": outsider.pk, "security": outsider.pk}
@@ -313,6 +323,7 @@ def elsewhere(world):
         "evidence_id": 1,
         "attachment_id": 1,
         "metric": "visits",
+        "section": "visits",  # a client file's section
         "other_pk": ids["clients"],  # a merge with another district's client
     }
     return SimpleNamespace(ids=ids, nested=nested)
@@ -340,7 +351,7 @@ def path_for(route, elsewhere):
     object_id = str(elsewhere.ids[resource])
     path = re.sub(r"<(?:int:|str:)?(?:pk|code)>|\(\?P<(?:pk|code)>[^)]*\)", object_id, path)
     for name, value in elsewhere.nested.items():
-        path = re.sub(rf"<(?:int|str):{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
+        path = re.sub(rf"<(?:int|str|slug):{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
     # A part left unfilled would be a 404 of the resolver's, proving nothing.
     assert not re.search(r"<\w|\(\?P", path), f"unfilled part of {route}: {path}"
     return path

@@ -31,7 +31,7 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
         queryset=_projects.all(), required=False, allow_null=True
     )
 
-    voided_by = serializers.StringRelatedField()
+    voided_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ServiceRecord

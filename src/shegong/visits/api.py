@@ -38,7 +38,7 @@ class VisitSerializer(serializers.ModelSerializer):
     workers = ScopedPrimaryKeyRelatedField(
         queryset=Worker.objects.filter(is_active=True), many=True, required=False
     )
-    voided_by = serializers.StringRelatedField()
+    voided_by = serializers.StringRelatedField(allow_null=True)
     photos = VisitPhotoSerializer(many=True, read_only=True)
 
     class Meta:
