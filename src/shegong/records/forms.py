@@ -17,7 +17,7 @@ from shegong.people.models import Worker
 from shegong.people.selectors import worker_of
 
 from .models import Attachment, ServiceItem, ServiceRecord
-from .services import RECORD_FIELDS
+from .services import CORRECTABLE_FIELDS, RECORD_FIELDS
 
 # A record entered by hand; an activity's sessions are recorded from the activity.
 FIELDS = [name for name in RECORD_FIELDS if name != "activity"]
@@ -104,18 +104,7 @@ class ServiceRecordCorrectionForm(BootstrapMixin, ServiceValidatedForm):
 
     class Meta:
         model = ServiceRecord
-        fields = [
-            "served_on",
-            "duration_minutes",
-            "method",
-            "field",
-            "items",
-            "clients",
-            "other_participants",
-            "workers",
-            "notes",
-            "outcome",
-        ]
+        fields = CORRECTABLE_FIELDS
         widgets = {
             "items": forms.CheckboxSelectMultiple,
             "clients": ClientSelectMultiple,
